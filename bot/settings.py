@@ -1,0 +1,101 @@
+"""Every setting the project reads from the environment, with its safe local default.
+
+This is the one place that documents configuration: `python -m bot settings` prints the table, and the
+README's configuration section is that table. Nothing here is required to run locally; production sets
+the URLs and secrets.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+    def get(self) -> str:
+        value = os.environ.get(self.name, "").strip()
+        return value or self.default
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in [
+        Setting("DATA_DIR", str(PROJECT_ROOT / "var"),
+                "Local data folder: SQLite databases, generated keys and tokens, logs."),
+        Setting("RASA_PORT", "5005", "Port of the Rasa server (REST webhook, socket.io, HTTP API)."),
+        Setting("ACTION_PORT", "5055", "Port of the action server."),
+        Setting("ACTION_ENDPOINT_URL", "",
+                "URL Rasa calls for custom actions (default http://localhost:ACTION_PORT/webhook)."),
+        Setting("RASA_API_TOKEN", "",
+                "Token protecting Rasa's HTTP API; generated into DATA_DIR/rasa-api-token when empty."),
+        Setting("TRACKER_DB", "",
+                "SQLite file of Rasa's conversation (tracker) store (default DATA_DIR/tracker.db)."),
+        Setting("RASA_ENDPOINTS", "endpoints.yml",
+                "Rasa endpoints file; endpoints.production.yml switches to PostgreSQL and Redis."),
+        Setting("DATABASE_URL", "",
+                "Enrollment store SQLAlchemy URL (default sqlite:///DATA_DIR/enrollment.db), "
+                "e.g. postgresql+psycopg2://user@host/db."),
+        Setting("ID_ENCRYPTION_KEY", "",
+                "Key that encrypts ID numbers at rest (Fernet, urlsafe base64); generated into "
+                "DATA_DIR/id-encryption.key when empty."),
+        Setting("ID_HASH_KEY", "",
+                "Key of the keyed hash that finds duplicate ID numbers; generated into "
+                "DATA_DIR/id-hash.key when empty."),
+        Setting("PLAN_CONFIG", str(PROJECT_ROOT / "bot" / "plan" / "senior_cancer_plan.yml"),
+                "The plan configuration file (ages, screening, payouts, costs, consent versions)."),
+        Setting("TEST_POSTGRES_URL", "",
+                "PostgreSQL URL for the store tests; CI sets it and the tests then cannot skip."),
+        Setting("LOG_LEVEL", "INFO", "Log level of the launcher and the action server."),
+    ]
+}
+
+
+def get(name: str) -> str:
+    """The value of a documented setting (environment first, then its default)."""
+    return SETTINGS[name].get()
+
+
+def data_dir() -> Path:
+    path = Path(get("DATA_DIR"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url() -> str:
+    return get("DATABASE_URL") or f"sqlite:///{data_dir() / 'enrollment.db'}"
+
+
+def tracker_db() -> str:
+    return get("TRACKER_DB") or str(data_dir() / "tracker.db")
+
+
+def secret_from_file(setting: str, filename: str, generate) -> str:
+    """A secret from the environment, or from DATA_DIR/filename, created with `generate()` on first use.
+
+    The file is written with mode 0600 so only the service's user can read it.
+    """
+    value = get(setting)
+    if value:
+        return value
+    path = data_dir() / filename
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(generate())
+    return path.read_text().strip()
+
+
+def describe() -> str:
+    """The settings as a Markdown table (used by `python -m bot settings` and the README)."""
+    rows = ["| variable | default | what it does |", "|---|---|---|"]
+    for s in SETTINGS.values():
+        default = s.default.replace(str(PROJECT_ROOT), ".") if s.default else "(see text)"
+        rows.append(f"| `{s.name}` | `{default}` | {s.help} |")
+    return "\n".join(rows)

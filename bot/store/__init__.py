@@ -1,0 +1,46 @@
+"""The enrollment store: who enrolled whom, with what answers and consents, and who is handling which handoff.
+
+Everything the assistant, the support console and the operator command write or read goes through the
+functions re-exported here. Each takes an Engine (from `engine_for`) and runs its own unit of work; the
+database, not Python, enforces the uniqueness rules (one active membership per member, one enrollment per
+conversation and member, one open handoff per conversation).
+"""
+from bot.store.audit import Actor, AuditRecord, audit, list_audit
+from bot.store.db import dispose_engines, engine_for, upgrade_schema
+from bot.store.enrollments import (
+    ConsentGiven,
+    DeductionAuthorizationGiven,
+    EnrollmentSubmission,
+    EnrollmentView,
+    SubmissionResult,
+    WithdrawalResult,
+    cancel_deduction_authorization,
+    find_active_membership_by_id_number,
+    get_enrollment,
+    list_enrollments,
+    record_consent,
+    submit_enrollment,
+    withdraw_membership,
+)
+from bot.store.handoffs import (
+    HandoffTicketView,
+    claim_ticket,
+    close_ticket,
+    create_handoff_ticket,
+    get_ticket,
+    list_waiting_tickets,
+    release_ticket,
+)
+from bot.store.staff import StaffAccountView, StaffExists, create_staff, verify_staff_password
+
+__all__ = [
+    "Actor", "AuditRecord", "audit", "list_audit",
+    "dispose_engines", "engine_for", "upgrade_schema",
+    "ConsentGiven", "DeductionAuthorizationGiven", "EnrollmentSubmission", "EnrollmentView",
+    "SubmissionResult", "WithdrawalResult", "cancel_deduction_authorization",
+    "find_active_membership_by_id_number", "get_enrollment", "list_enrollments", "record_consent",
+    "submit_enrollment", "withdraw_membership",
+    "HandoffTicketView", "claim_ticket", "close_ticket", "create_handoff_ticket", "get_ticket",
+    "list_waiting_tickets", "release_ticket",
+    "StaffAccountView", "StaffExists", "create_staff", "verify_staff_password",
+]

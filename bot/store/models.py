@@ -1,0 +1,279 @@
+"""The tables of the enrollment store, as SQLAlchemy declarative classes.
+
+The database enforces the rules that must hold under concurrency: foreign keys, the unique enrollment
+number, one enrollment per conversation and member (withdrawn ones aside), one ACTIVE membership per member
+(a partial unique index), one open handoff per conversation, unique staff usernames, and the allowed values
+of every status column. The migration in `migrations/versions` creates exactly this schema; a test compares
+the two.
+
+No table is called `events`: Rasa's SQL tracker store owns that name when both share a database.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import declarative_base
+from sqlalchemy.orm import relationship as orm_relationship  # a column here is called `relationship`
+from sqlalchemy.types import TypeDecorator
+
+# Deterministic constraint names, so migrations can refer to them on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+ENROLLMENT_STATUSES = ("eligible", "active", "declined", "manual_review", "deferred", "withdrawn")
+SCREENING_ANSWERS = ("yes", "no", "not_sure")
+CONSENT_KINDS = (
+    "privacy_notice",
+    "health_information",
+    "member_agreement",
+    "truthful_declaration",
+    "deduction_authorization",
+)
+CONSENT_PARTIES = ("enroller", "member")
+TICKET_STATUSES = ("waiting", "claimed", "closed")
+SEXES = ("female", "male")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A point in time, always returned as an aware UTC datetime (SQLite keeps no zone, PostgreSQL does)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware datetime")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Enroller(Base):
+    """The person chatting, who enrolls a member and pays: identified by a channel-namespaced sender id."""
+
+    __tablename__ = "enrollers"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False, unique=True)  # e.g. "rest:abc", "wx:openid"
+    channel = Column(String(40), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class Member(Base):
+    """The covered senior. The ID number is stored only encrypted, hashed (keyed) and masked."""
+
+    __tablename__ = "members"
+    __table_args__ = (CheckConstraint(_one_of("sex", SEXES), name="sex"),)
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(100), nullable=False)
+    id_number_encrypted = Column(Text, nullable=False)  # Fernet token
+    id_number_hash = Column(String(64), nullable=False, unique=True)  # HMAC-SHA256, hex
+    id_number_masked = Column(String(18), nullable=False)
+    birth_date = Column(Date, nullable=False)
+    sex = Column(String(6), nullable=False)
+    phone = Column(String(20), nullable=True)  # normalised mainland mobile; shown masked
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Enrollment(Base):
+    """One submission of a member by an enroller, with the screening outcome and the membership dates."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", ENROLLMENT_STATUSES), name="status"),
+        # Idempotency: a conversation that submits the same member again gets the first enrollment back.
+        # Withdrawn enrollments step aside, so leaving and re-joining works in the same conversation.
+        Index(
+            "uq_enrollments_conversation_member",
+            "conversation_id",
+            "member_id",
+            unique=True,
+            sqlite_where=text("status <> 'withdrawn'"),
+            postgresql_where=text("status <> 'withdrawn'"),
+        ),
+        # One active membership per member in this plan.
+        Index(
+            "uq_enrollments_active_member",
+            "member_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+        Index("ix_enrollments_enroller_id", "enroller_id"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    enrollment_number = Column(String(20), nullable=False, unique=True)
+    enroller_id = Column(ForeignKey("enrollers.id"), nullable=False)
+    member_id = Column(ForeignKey("members.id"), nullable=False)
+    relationship = Column(String(30), nullable=False)  # of the member to the enroller: self, father, ...
+    conversation_id = Column(String(255), nullable=False)
+    language = Column(String(10), nullable=False)
+    status = Column(String(20), nullable=False)
+    outcome_reasons = Column(JSON, nullable=False, default=list)
+    enrolled_on = Column(Date, nullable=False)
+    waiting_period_end = Column(Date, nullable=True)
+    cover_start = Column(Date, nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    withdrawn_at = Column(UTCDateTime, nullable=True)
+
+    enroller = orm_relationship(Enroller)
+    member = orm_relationship(Member)
+    screening_answers = orm_relationship("ScreeningAnswer", order_by="ScreeningAnswer.question_id")
+    consents = orm_relationship("ConsentRecord", order_by="ConsentRecord.given_at")
+    authorization = orm_relationship("DeductionAuthorization", uselist=False)
+
+
+class ScreeningAnswer(Base):
+    """One health-screening answer (question id as in the plan configuration) of one enrollment."""
+
+    __tablename__ = "screening_answers"
+    __table_args__ = (
+        UniqueConstraint("enrollment_id", "question_id"),
+        CheckConstraint(_one_of("answer", SCREENING_ANSWERS), name="answer"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    enrollment_id = Column(ForeignKey("enrollments.id"), nullable=False)
+    question_id = Column(String(10), nullable=False)
+    answer = Column(String(10), nullable=False)
+
+
+class ConsentRecord(Base):
+    """A consent given: which text version, when, whose consent it is, and who typed the answer."""
+
+    __tablename__ = "consent_records"
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", CONSENT_KINDS), name="kind"),
+        CheckConstraint(_one_of("given_by", CONSENT_PARTIES), name="given_by"),
+        CheckConstraint(_one_of("answered_by", CONSENT_PARTIES), name="answered_by"),
+        Index("ix_consent_records_enroller_id", "enroller_id"),
+        Index("ix_consent_records_enrollment_id", "enrollment_id"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(40), nullable=False)
+    text_version = Column(String(40), nullable=False)
+    given_at = Column(UTCDateTime, nullable=False)
+    given_by = Column(String(10), nullable=False)
+    answered_by = Column(String(10), nullable=False)
+    conversation_id = Column(String(255), nullable=False)
+    enroller_id = Column(ForeignKey("enrollers.id"), nullable=False)
+    enrollment_id = Column(ForeignKey("enrollments.id"), nullable=True)  # None: given before submission
+
+
+class DeductionAuthorization(Base):
+    """The enroller's explicit authorization of the recurring deduction for one enrollment."""
+
+    __tablename__ = "deduction_authorizations"
+
+    id = Column(Integer, primary_key=True)
+    enroller_id = Column(ForeignKey("enrollers.id"), nullable=False)
+    enrollment_id = Column(ForeignKey("enrollments.id"), nullable=False, unique=True)
+    per_case_cap = Column(Numeric(10, 2), nullable=False)
+    currency = Column(String(3), nullable=False, default="CNY")
+    schedule = Column(String(200), nullable=False)
+    text_version = Column(String(40), nullable=False)
+    authorized_at = Column(UTCDateTime, nullable=False)
+    cancelled_at = Column(UTCDateTime, nullable=True)
+
+
+class StaffAccount(Base):
+    """A support-staff login for the support console."""
+
+    __tablename__ = "staff_accounts"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(60), nullable=False, unique=True)
+    password_hash = Column(String(255), nullable=False)
+    display_name = Column(String(100), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class HandoffTicket(Base):
+    """A conversation waiting for, or being handled by, a person. The summary is masked already."""
+
+    __tablename__ = "handoff_tickets"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", TICKET_STATUSES), name="status"),
+        # A conversation has at most one open ticket: asking twice for a person does not queue twice.
+        Index(
+            "uq_handoff_tickets_open_conversation",
+            "conversation_id",
+            unique=True,
+            sqlite_where=text("status <> 'closed'"),
+            postgresql_where=text("status <> 'closed'"),
+        ),
+        Index("ix_handoff_tickets_status_created_at", "status", "created_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(255), nullable=False)
+    channel = Column(String(40), nullable=False)
+    language = Column(String(10), nullable=False)
+    reason = Column(String(60), nullable=False)
+    summary = Column(JSON, nullable=False, default=dict)
+    status = Column(String(10), nullable=False, default="waiting")
+    claimed_by = Column(ForeignKey("staff_accounts.id"), nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    claimed_at = Column(UTCDateTime, nullable=True)
+    closed_at = Column(UTCDateTime, nullable=True)
+
+
+class AuditEntry(Base):
+    """Who did what to which record, when. Details never hold personal data (names, ID numbers, phones)."""
+
+    __tablename__ = "audit_trail"
+    __table_args__ = (Index("ix_audit_trail_subject", "subject"),)
+
+    id = Column(Integer, primary_key=True)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+    actor_kind = Column(String(20), nullable=False)  # assistant | staff | operator | system
+    actor_id = Column(String(255), nullable=False)
+    action = Column(String(60), nullable=False)
+    subject = Column(String(120), nullable=False)  # e.g. "enrollment:SC261128-7KQ3M", "ticket:12"
+    details = Column(JSON, nullable=False, default=dict)

@@ -1,0 +1,39 @@
+# The two commands of the README: `make run` (chat with the assistant) and `make test` (all the tests).
+# Each does its own setup: the Python 3.10 virtualenv, the web chat's npm packages, a trained model.
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+MODEL := models/assistant.tar.gz
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# The model is retrained only when something it is trained from has changed.
+TRAINING_INPUTS := domain.yml config.yml $(shell find data -name '*.yml') $(wildcard bot/nlu/*.py) bot/language.py
+
+.PHONY: run test setup train validate pytest story-test clean
+
+run: setup $(MODEL)
+	$(BIN)/python -m bot.launcher
+
+test: setup $(MODEL) validate pytest story-test
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock scripts/setup-venv.sh
+	scripts/setup-venv.sh
+
+train: $(MODEL)
+
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	$(BIN)/rasa train --fixed-model-name assistant --out models
+	@touch $(MODEL)
+
+validate: setup
+	$(BIN)/rasa data validate --fail-on-warnings
+
+pytest: setup $(MODEL)
+	$(BIN)/python -m pytest
+
+story-test: setup $(MODEL)
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories
+
+clean:
+	rm -rf models results .pytest_cache

@@ -1,0 +1,199 @@
+"""`make run`: start the action server and the Rasa server, wait until both answer, stop both on Ctrl-C.
+
+Everything has a working default (see bot/settings.py): conversations are kept in a SQLite file under
+DATA_DIR, so stopping and starting again loses nothing, and the HTTP API token is generated on first run.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from bot import settings
+
+log = logging.getLogger("launcher")
+MODEL = settings.PROJECT_ROOT / "models" / "assistant.tar.gz"
+STARTUP_TIMEOUT_S = 240
+
+
+class LaunchError(RuntimeError):
+    """A problem the person starting the assistant can fix; the message says how."""
+
+
+@dataclass
+class Service:
+    name: str
+    command: list[str]
+    health_url: str
+    process: Optional[subprocess.Popen] = None
+
+
+def api_token() -> str:
+    return settings.secret_from_file("RASA_API_TOKEN", "rasa-api-token", lambda: secrets.token_urlsafe(32))
+
+
+def port_setting(name: str) -> int:
+    raw = settings.get(name)
+    try:
+        port = int(raw)
+    except ValueError:
+        raise LaunchError(f"{name}={raw!r} is not a port number.") from None
+    if not 0 < port < 65536:
+        raise LaunchError(f"{name}={port} is not a port number (1-65535).")
+    return port
+
+
+def ensure_port_free(port: int, setting: str) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("0.0.0.0", port))
+        except OSError:
+            raise LaunchError(
+                f"Port {port} is already in use. Stop whatever is listening there, "
+                f"or choose another port with {setting}=<port> (e.g. `{setting}={port + 100} make run`)."
+            ) from None
+
+
+def child_environment(action_port: int) -> dict[str, str]:
+    """The variables endpoints.yml and credentials.yml refer to, with their defaults filled in."""
+    env = dict(os.environ)
+    env.setdefault("ACTION_ENDPOINT_URL", settings.get("ACTION_ENDPOINT_URL")
+                   or f"http://localhost:{action_port}/webhook")
+    env["TRACKER_DB"] = settings.tracker_db()
+    env["DATA_DIR"] = str(settings.data_dir())
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    return env
+
+
+def services(rasa_port: int, action_port: int, token: str) -> list[Service]:
+    bin_dir = Path(sys.executable).parent
+    rasa = str(bin_dir / "rasa")
+    return [
+        Service(
+            "action server",
+            [rasa, "run", "actions", "--actions", "actions", "--port", str(action_port)],
+            f"http://localhost:{action_port}/health",
+        ),
+        Service(
+            "Rasa server",
+            [rasa, "run", "--enable-api", "--auth-token", token, "--port", str(rasa_port),
+             "--model", str(MODEL), "--endpoints", settings.get("RASA_ENDPOINTS"),
+             "--credentials", "credentials.yml"],
+            f"http://localhost:{rasa_port}/",
+        ),
+    ]
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status < 500
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def wait_until_ready(started: list[Service]) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    pending = list(started)
+    while pending:
+        for service in list(pending):
+            if service.process and service.process.poll() is not None:
+                raise LaunchError(f"The {service.name} stopped while starting (exit code "
+                                  f"{service.process.returncode}); its log is above.")
+            if answers(service.health_url):
+                log.info("%s is up at %s", service.name, service.health_url)
+                pending.remove(service)
+        if time.monotonic() > deadline:
+            raise LaunchError(f"Timed out after {STARTUP_TIMEOUT_S}s waiting for "
+                              + ", ".join(s.name for s in pending))
+        time.sleep(1)
+
+
+def stop(started: list[Service]) -> None:
+    for service in reversed(started):
+        if service.process and service.process.poll() is None:
+            os.killpg(service.process.pid, signal.SIGTERM)
+    for service in reversed(started):
+        if not service.process:
+            continue
+        try:
+            service.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(service.process.pid, signal.SIGKILL)
+            service.process.wait()
+
+
+def upgrade_store() -> None:
+    from bot.store.migrations import upgrade_schema
+
+    upgrade_schema(settings.database_url())
+
+
+def banner(rasa_port: int, token_file: Path) -> str:
+    return f"""
+The assistant is running.
+  Chat (REST):   curl -s -XPOST localhost:{rasa_port}/webhooks/rest/webhook \\
+                   -H 'Content-Type: application/json' -d '{{"sender": "me", "message": "你好"}}'
+  HTTP API:      http://localhost:{rasa_port}/  (token: ?token=... from {token_file} or RASA_API_TOKEN)
+  Press Ctrl-C to stop everything.
+"""
+
+
+def run() -> int:
+    rasa_port, action_port = port_setting("RASA_PORT"), port_setting("ACTION_PORT")
+    ensure_port_free(rasa_port, "RASA_PORT")
+    ensure_port_free(action_port, "ACTION_PORT")
+    if not MODEL.exists():
+        raise LaunchError(f"No trained model at {MODEL}: run `make run`, which trains it first.")
+    token = api_token()
+    upgrade_store()
+    env = child_environment(action_port)
+    started: list[Service] = []
+
+    def on_signal(signum, frame):  # noqa: ARG001 - signal handler signature
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        for service in services(rasa_port, action_port, token):
+            log.info("starting the %s", service.name)
+            service.process = subprocess.Popen(service.command, env=env, cwd=settings.PROJECT_ROOT,
+                                               start_new_session=True)
+            started.append(service)
+        wait_until_ready(started)
+        print(banner(rasa_port, settings.data_dir() / "rasa-api-token"), flush=True)
+        while all(s.process and s.process.poll() is None for s in started):
+            time.sleep(1)
+        crashed = [s.name for s in started if s.process and s.process.poll() is not None]
+        raise LaunchError(f"The {', '.join(crashed)} stopped unexpectedly; its log is above.")
+    except KeyboardInterrupt:
+        print("\nStopping…", flush=True)
+        return 0
+    finally:
+        stop(started)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    argparse.ArgumentParser(description=__doc__).parse_args(argv)
+    logging.basicConfig(level=settings.get("LOG_LEVEL"), format="%(asctime)s %(name)s %(message)s")
+    try:
+        return run()
+    except LaunchError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

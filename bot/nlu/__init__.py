@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components: the bilingual tokenizer and the per-message language tag."""

@@ -1,0 +1,58 @@
+"""The language a message is answered in: script, mixed text, no letters at all, explicit requests."""
+import pytest
+
+from bot.language import detect_language, language_request, normalise_language, script_language
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("你好", "zh"),
+        ("hello", "en"),
+        ("我妈妈 is 65", "zh"),  # a Chinese sentence with an English word stays Chinese
+        ("我想enroll我妈", "zh"),
+        ("My mother 王秀英 is 65", "en"),  # an English sentence with a Chinese name stays English
+        ("OK好的", "zh"),  # "OK" is neutral
+        ("What's the waiting period? 等待期", "en"),
+        ("等待期多久？waiting period", "zh"),
+    ],
+)
+def test_script_decides_mixed_text_sensibly(text, expected):
+    assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize("text", ["13912345678", "11010519491231002X", "👍", "🙂🙂", "?", "", "65", "OK"])
+def test_text_without_letters_keeps_the_current_language(text):
+    assert detect_language(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("说中文", "zh"),
+        ("请讲中文", "zh"),
+        ("Chinese please", "zh"),
+        ("can you speak Chinese", "zh"),
+        ("English please", "en"),
+        ("请说英文", "en"),  # written in Chinese, asking for English
+        ("用英语回复我", "en"),
+        ("switch to English", "en"),
+    ],
+)
+def test_an_explicit_request_wins_over_the_script(text, expected):
+    assert language_request(text) == expected
+    assert detect_language(text) == expected
+
+
+def test_ordinary_sentences_are_not_requests():
+    assert language_request("what is this plan") is None
+    assert language_request("我想给我妈报名") is None
+    assert script_language("我想给我妈报名") == "zh"
+
+
+@pytest.mark.parametrize(
+    "hint, expected",
+    [("zh", "zh"), ("zh-CN", "zh"), ("zh_Hans", "zh"), ("EN", "en"), ("en-US", "en"), ("fr", None), (None, None), (3, None)],
+)
+def test_channel_language_hints_are_normalised(hint, expected):
+    assert normalise_language(hint) == expected

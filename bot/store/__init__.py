@@ -6,7 +6,8 @@ database, not Python, enforces the uniqueness rules (one active membership per m
 conversation and member, one open handoff per conversation).
 """
 from bot.store.audit import Actor, AuditRecord, audit, list_audit
-from bot.store.db import dispose_engines, engine_for, upgrade_schema
+from bot.store.db import dispose_engines, engine_for
+from bot.store.migrations import upgrade_schema
 from bot.store.enrollments import (
     ConsentGiven,
     DeductionAuthorizationGiven,

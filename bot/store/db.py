@@ -1,4 +1,4 @@
-"""Engines for the enrollment store, and the schema upgrade that the launcher and the tests run.
+"""Engines for the enrollment store.
 
 `engine_for(url)` gives one Engine per URL (cached). SQLite: foreign keys on, WAL journal, a busy timeout,
 and every transaction begun with BEGIN IMMEDIATE, so concurrent writers queue for the write lock instead
@@ -14,7 +14,6 @@ from pathlib import Path
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
 _engines: dict[str, Engine] = {}
@@ -73,15 +72,3 @@ def _sqlite_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
-
-
-def upgrade_schema(url: str) -> None:
-    """Bring the database at `url` to the newest schema (`alembic upgrade head`)."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine_for(url).begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")

@@ -11,6 +11,7 @@ No table is called `events`: Rasa's SQL tracker store owns that name when both s
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
@@ -86,6 +87,26 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+class Money(TypeDecorator):
+    """An amount in yuan with 2 decimals, always a Decimal. PostgreSQL stores NUMERIC(10, 2) exactly;
+    SQLite stores a double, and the shortest text of a double with at most 10 digits is the amount itself."""
+
+    impl = Numeric(10, 2)
+    cache_ok = True
+    _CENTS = Decimal("0.01")
+
+    def load_dialect_impl(self, dialect):
+        if dialect.supports_native_decimal:
+            return dialect.type_descriptor(Numeric(10, 2))
+        return dialect.type_descriptor(Numeric(10, 2, asdecimal=False))
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else Decimal(value).quantize(self._CENTS)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else Decimal(str(value)).quantize(self._CENTS)
 
 
 class Enroller(Base):
@@ -213,7 +234,7 @@ class DeductionAuthorization(Base):
     id = Column(Integer, primary_key=True)
     enroller_id = Column(ForeignKey("enrollers.id"), nullable=False)
     enrollment_id = Column(ForeignKey("enrollments.id"), nullable=False, unique=True)
-    per_case_cap = Column(Numeric(10, 2), nullable=False)
+    per_case_cap = Column(Money, nullable=False)
     currency = Column(String(3), nullable=False, default="CNY")
     schedule = Column(String(200), nullable=False)
     text_version = Column(String(40), nullable=False)

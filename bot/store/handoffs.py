@@ -1,0 +1,141 @@
+"""Handoff tickets: conversations waiting for a person, and which staff member has taken which.
+
+A ticket goes waiting → claimed → closed (or claimed → waiting again when released). Claiming is one
+conditional UPDATE (`... WHERE status = 'waiting'`), so when two staff members click at once exactly one
+gets the conversation. A conversation has at most one open ticket: asking again returns the open one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Optional
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.store.audit import Actor, audit, refuse_personal_data
+from bot.store.models import HandoffTicket, StaffAccount, utcnow
+
+
+@dataclass(frozen=True)
+class HandoffTicketView:
+    id: int
+    conversation_id: str
+    channel: str
+    language: str
+    reason: str
+    summary: dict[str, Any]
+    status: str  # waiting | claimed | closed
+    claimed_by: Optional[int]  # staff account id
+    created_at: datetime
+    claimed_at: Optional[datetime]
+    closed_at: Optional[datetime]
+
+
+def _view(t: HandoffTicket) -> HandoffTicketView:
+    return HandoffTicketView(
+        id=t.id, conversation_id=t.conversation_id, channel=t.channel, language=t.language,
+        reason=t.reason, summary=dict(t.summary or {}), status=t.status, claimed_by=t.claimed_by,
+        created_at=t.created_at, claimed_at=t.claimed_at, closed_at=t.closed_at,
+    )
+
+
+def _open_ticket(session: Session, conversation_id: str) -> Optional[HandoffTicket]:
+    return session.execute(
+        select(HandoffTicket).where(HandoffTicket.conversation_id == conversation_id,
+                                    HandoffTicket.status != "closed")
+    ).scalar_one_or_none()
+
+
+def create_handoff_ticket(engine: Engine, *, conversation_id: str, channel: str, language: str,
+                          reason: str, summary: dict[str, Any]) -> HandoffTicketView:
+    """Queue a conversation for a person; if it already has an open ticket, return that one.
+
+    `summary` is shown to staff and must be masked already: plain ID or phone numbers are refused.
+    """
+    refuse_personal_data(summary, "handoff summary")
+    for attempt in range(2):
+        try:
+            with Session(engine) as session, session.begin():
+                ticket = _open_ticket(session, conversation_id)
+                if ticket is None:
+                    ticket = HandoffTicket(conversation_id=conversation_id, channel=channel, language=language,
+                                           reason=reason, summary=summary, status="waiting",
+                                           created_at=utcnow())
+                    session.add(ticket)
+                    session.flush()
+                    audit(session, Actor("assistant", conversation_id), "handoff.requested",
+                          f"ticket:{ticket.id}", {"reason": reason})
+                return _view(ticket)
+        except IntegrityError:  # another request opened it first: read theirs
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def get_ticket(engine: Engine, ticket_id: int) -> Optional[HandoffTicketView]:
+    with Session(engine) as session:
+        ticket = session.get(HandoffTicket, ticket_id)
+        return None if ticket is None else _view(ticket)
+
+
+def list_waiting_tickets(engine: Engine) -> list[HandoffTicketView]:
+    """Tickets nobody has claimed yet, the longest-waiting first."""
+    with Session(engine) as session:
+        tickets = session.execute(
+            select(HandoffTicket).where(HandoffTicket.status == "waiting")
+            .order_by(HandoffTicket.created_at, HandoffTicket.id)
+        ).scalars()
+        return [_view(t) for t in tickets]
+
+
+def _staff_actor(session: Session, staff_id: int) -> Actor:
+    username = session.execute(select(StaffAccount.username).where(StaffAccount.id == staff_id)).scalar_one()
+    return Actor("staff", username)
+
+
+def claim_ticket(engine: Engine, ticket_id: int, staff_id: int) -> bool:
+    """Take a waiting ticket. True for the one staff member who got it, False for everyone else."""
+    with Session(engine) as session, session.begin():
+        actor = _staff_actor(session, staff_id)
+        won = session.execute(
+            update(HandoffTicket)
+            .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting")
+            .values(status="claimed", claimed_by=staff_id, claimed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
+        if won:
+            audit(session, actor, "handoff.claimed", f"ticket:{ticket_id}")
+        return won
+
+
+def release_ticket(engine: Engine, ticket_id: int, staff_id: int) -> bool:
+    """Give a claimed ticket back to the queue (only the staff member holding it can)."""
+    with Session(engine) as session, session.begin():
+        actor = _staff_actor(session, staff_id)
+        released = session.execute(
+            update(HandoffTicket)
+            .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "claimed",
+                   HandoffTicket.claimed_by == staff_id)
+            .values(status="waiting", claimed_by=None, claimed_at=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
+        if released:
+            audit(session, actor, "handoff.released", f"ticket:{ticket_id}")
+        return released
+
+
+def close_ticket(engine: Engine, ticket_id: int, actor: Actor) -> bool:
+    """Close an open ticket (the conversation is back with the assistant or finished)."""
+    with Session(engine) as session, session.begin():
+        closed = session.execute(
+            update(HandoffTicket)
+            .where(HandoffTicket.id == ticket_id, HandoffTicket.status != "closed")
+            .values(status="closed", closed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
+        if closed:
+            audit(session, actor, "handoff.closed", f"ticket:{ticket_id}")
+        return closed

@@ -1,0 +1,40 @@
+"""The plan's figures for responses, and today's date in China."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from bot.plan.clock import today_in_china
+from bot.plan.facts import plan_facts
+
+
+def test_facts_in_chinese(plan):
+    facts = plan_facts("zh", today=date(2026, 11, 28), plan=plan)
+    assert facts == {
+        "age_min": "60",
+        "age_max": "70",
+        "severe_payout": "¥100,000",
+        "mild_payout": "¥50,000",
+        "case_cap": "¥1",
+        "management_fee": "8%",
+        "general_plan_cap": "¥188",
+        "waiting_days": "90",
+        "cover_start_if_joined_today": "2027年2月27日",
+    }
+
+
+def test_facts_in_english(plan):
+    facts = plan_facts("en", today=date(2026, 11, 28), plan=plan)
+    assert facts["severe_payout"] == "CN¥100,000"
+    assert facts["cover_start_if_joined_today"] == "Feb 27, 2027"
+
+
+def test_facts_follow_the_plan(plan):
+    cheaper = dataclasses.replace(plan, costs=dataclasses.replace(plan.costs, cap_per_case=Decimal("0.50")))
+    assert plan_facts("zh", today=date(2026, 11, 28), plan=cheaper)["case_cap"] == "¥0.50"
+
+
+def test_today_is_the_date_in_china():
+    assert today_in_china(datetime(2026, 11, 27, 16, 0, tzinfo=timezone.utc)) == date(2026, 11, 28)
+    assert today_in_china(datetime(2026, 11, 27, 15, 59, tzinfo=timezone.utc)) == date(2026, 11, 27)

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 MODEL := models/assistant.tar.gz
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # The model is retrained only when something it is trained from has changed.
-TRAINING_INPUTS := domain.yml config.yml $(shell find data -name '*.yml') $(wildcard bot/nlu/*.py) bot/language.py
+TRAINING_INPUTS := $(shell find domain -name '*.yml') config.yml $(shell find data -name '*.yml') $(wildcard bot/nlu/*.py) bot/language.py
 
 .PHONY: run test setup train validate pytest story-test clean
 
@@ -23,11 +23,11 @@ $(VENV)/.installed: requirements.lock scripts/setup-venv.sh
 train: $(MODEL)
 
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
-	$(BIN)/rasa train --fixed-model-name assistant --out models
+	$(BIN)/rasa train --domain domain --fixed-model-name assistant --out models
 	@touch $(MODEL)
 
 validate: setup
-	$(BIN)/rasa data validate --fail-on-warnings
+	$(BIN)/rasa data validate --domain domain --fail-on-warnings
 
 pytest: setup $(MODEL)
 	$(BIN)/python -m pytest

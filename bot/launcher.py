@@ -16,9 +16,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from bot import settings
 
@@ -73,6 +74,8 @@ def child_environment(action_port: int) -> dict[str, str]:
                    or f"http://localhost:{action_port}/webhook")
     env["TRACKER_DB"] = settings.tracker_db()
     env["DATA_DIR"] = str(settings.data_dir())
+    # Rasa loads the project's own components (tokenizer, response generator) by module path.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(settings.PROJECT_ROOT), env.get("PYTHONPATH")]))
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     return env
 
@@ -151,38 +154,54 @@ The assistant is running.
 """
 
 
+@contextmanager
+def assistant_running(rasa_port: int, action_port: int, *, log_dir: Optional[Path] = None
+                      ) -> Iterator[list[Service]]:
+    """The action server and the Rasa server, started, answering, and stopped again on exit.
+
+    Children inherit the environment (settings included); with `log_dir` their output goes to files
+    there instead of this terminal (the tests use that).
+    """
+    token = api_token()
+    upgrade_store()
+    env = child_environment(action_port)
+    started: list[Service] = []
+    try:
+        for service in services(rasa_port, action_port, token):
+            log.info("starting the %s", service.name)
+            output = None
+            if log_dir is not None:
+                output = open(log_dir / f"{service.name.replace(' ', '-')}.log", "ab")
+            service.process = subprocess.Popen(service.command, env=env, cwd=settings.PROJECT_ROOT,
+                                               start_new_session=True, stdout=output, stderr=output)
+            started.append(service)
+        wait_until_ready(started)
+        yield started
+    finally:
+        stop(started)
+
+
 def run() -> int:
     rasa_port, action_port = port_setting("RASA_PORT"), port_setting("ACTION_PORT")
     ensure_port_free(rasa_port, "RASA_PORT")
     ensure_port_free(action_port, "ACTION_PORT")
     if not MODEL.exists():
         raise LaunchError(f"No trained model at {MODEL}: run `make run`, which trains it first.")
-    token = api_token()
-    upgrade_store()
-    env = child_environment(action_port)
-    started: list[Service] = []
 
     def on_signal(signum, frame):  # noqa: ARG001 - signal handler signature
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        for service in services(rasa_port, action_port, token):
-            log.info("starting the %s", service.name)
-            service.process = subprocess.Popen(service.command, env=env, cwd=settings.PROJECT_ROOT,
-                                               start_new_session=True)
-            started.append(service)
-        wait_until_ready(started)
-        print(banner(rasa_port, settings.data_dir() / "rasa-api-token"), flush=True)
-        while all(s.process and s.process.poll() is None for s in started):
-            time.sleep(1)
-        crashed = [s.name for s in started if s.process and s.process.poll() is not None]
-        raise LaunchError(f"The {', '.join(crashed)} stopped unexpectedly; its log is above.")
+        with assistant_running(rasa_port, action_port) as started:
+            print(banner(rasa_port, settings.data_dir() / "rasa-api-token"), flush=True)
+            while all(s.process and s.process.poll() is None for s in started):
+                time.sleep(1)
+            crashed = [s.name for s in started if s.process and s.process.poll() is not None]
+            raise LaunchError(f"The {', '.join(crashed)} stopped unexpectedly; its log is above.")
     except KeyboardInterrupt:
         print("\nStopping…", flush=True)
         return 0
-    finally:
-        stop(started)
 
 
 def main(argv: Optional[list[str]] = None) -> int:

@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def all_responses():
-    responses = dict(yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"])
-    for path in sorted((ROOT / "data").rglob("*.yml")):
+    responses = {}
+    for path in sorted((ROOT / "domain").rglob("*.yml")) + sorted((ROOT / "data").rglob("*.yml")):
         content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         responses.update(content.get("responses") or {})
     return responses

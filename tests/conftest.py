@@ -1,0 +1,92 @@
+"""Shared fixtures: a real assistant (Rasa server + action server) for the end-to-end suites."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import urllib.request
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "assistant.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class RunningAssistant:
+    """An assistant started by the launcher's own code, on free ports, with its data in a temp folder."""
+
+    data_dir: Path
+    rasa_port: int = field(default_factory=free_port)
+    action_port: int = field(default_factory=free_port)
+    token: str = "test-api-token"
+    _stack: Optional[ExitStack] = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def start(self) -> None:
+        from bot import launcher
+
+        self._stack = ExitStack()
+        self._stack.enter_context(launcher.assistant_running(self.rasa_port, self.action_port,
+                                                             log_dir=self.data_dir))
+
+    def stop(self) -> None:
+        if self._stack:
+            self._stack.close()
+            self._stack = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def say(self, sender: str, message: str, metadata: Optional[dict] = None) -> list[dict[str, Any]]:
+        """Send a message through the REST channel; the bot's replies."""
+        body: dict[str, Any] = {"sender": sender, "message": message}
+        if metadata:
+            body["metadata"] = metadata
+        return self.request("POST", "/webhooks/rest/webhook", body)
+
+    def texts(self, sender: str, message: str, metadata: Optional[dict] = None) -> list[str]:
+        return [reply.get("text", "") for reply in self.say(sender, message, metadata)]
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        return self.request("GET", f"/conversations/{sender}/tracker?token={self.token}")
+
+    def request(self, method: str, path: str, body: Any = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as response:
+            return json.loads(response.read() or b"null")
+
+
+@pytest.fixture(scope="session")
+def running_assistant(tmp_path_factory) -> RunningAssistant:
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run `make train` (make test trains it first).")
+    data_dir = tmp_path_factory.mktemp("assistant-data")
+    saved = dict(os.environ)
+    os.environ.update({"DATA_DIR": str(data_dir), "RASA_API_TOKEN": "test-api-token",
+                       "DATABASE_URL": f"sqlite:///{data_dir / 'enrollment.db'}",
+                       "TRACKER_DB": str(data_dir / "tracker.db")})
+    assistant = RunningAssistant(data_dir=data_dir)
+    try:
+        assistant.start()
+        yield assistant
+    finally:
+        assistant.stop()
+        os.environ.clear()
+        os.environ.update(saved)

@@ -31,7 +31,10 @@ IdNumberErrorCode = Literal[
 PhoneErrorCode = Literal["empty", "characters", "format"]
 NameErrorCode = Literal["empty", "too_long", "characters"]
 
-UNSUPPORTED_DOCUMENT_CODES = frozenset({"unsupported_foreign_permanent_resident", "unsupported_hk_mo_tw_permit"})
+UNSUPPORTED_DOCUMENT_CODES = frozenset({
+    "unsupported_foreign_permanent_resident",
+    "unsupported_hk_mo_tw_permit",
+})
 """Codes of valid documents the assistant does not enroll: say so plainly and offer a person."""
 
 

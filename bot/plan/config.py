@@ -9,7 +9,7 @@ written in the file as whole numbers or quoted decimals, never as YAML floats.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache
@@ -171,77 +171,39 @@ def _read_cached(path: Path) -> PlanConfig:
 
 
 def _parse(data: Any) -> PlanConfig:
+    """The plan from the file's data; each section is checked for unknown keys as it is left."""
     with _Section.root(data) as root:
         with root.section("plan") as plan:
             plan_id = plan.identifier("id")
             currency = plan.currency("currency")
-        with root.section("age") as age:
-            age_min = age.integer("min", minimum=0)
-            age_max = age.integer("max")
-            if age_max < age_min:
-                raise PlanConfigError(age.path("max"), f"must be an integer >= age.min ({age_min})")
         with root.section("relationships") as relationships:
             allowed = relationships.identifiers("allowed", choices=RELATIONSHIPS, non_empty=True)
-        with root.section("screening") as screening:
-            questions = tuple(_question(item) for item in screening.items("questions"))
-            _require_unique_ids(questions, screening.path("questions"))
-            not_disqualifying = screening.identifiers("not_disqualifying")
-        with root.section("cover") as cover:
-            waiting_period_days = cover.integer("waiting_period_days", minimum=0)
-            with cover.section("payouts") as payouts:
-                severe = payouts.money("severe", positive=True)
-                mild = payouts.money("mild", positive=True)
-                if mild > severe:
-                    raise PlanConfigError(payouts.path("mild"), f"must not exceed cover.payouts.severe ({severe})")
-            mild_conditions = cover.identifiers("mild_conditions")
-            not_covered = cover.identifiers("not_covered")
-            for condition in mild_conditions:
-                if condition in not_covered:
-                    raise PlanConfigError(cover.path("not_covered"),
-                                          f"{condition!r} is also listed in cover.mild_conditions")
-        with root.section("costs") as costs:
-            joining_fee = costs.money("joining_fee")
-            cap_per_case = costs.money("cap_per_case", positive=True)
-            fee_percent = costs.money("management_fee_percent")
-            if fee_percent >= 100:
-                raise PlanConfigError(costs.path("management_fee_percent"), "must be below 100")
-            yearly_cap = costs.optional_money("yearly_cap", positive=True)
-            general_plan_yearly_cap = costs.money("general_plan_yearly_cap", positive=True)
-            with costs.section("sharing") as sharing:
-                schedule = SharingSchedule(publish_days=sharing.days_of_month("publish_days"),
-                                           deduction_days=sharing.days_of_month("deduction_days"))
-        with root.section("consents") as consents:
-            consent_versions = ConsentVersions(
-                privacy_notice=consents.version("privacy_notice"),
-                health_information=consents.version("health_information"),
-                member_agreement=consents.version("member_agreement"),
-                truthful_declaration=consents.version("truthful_declaration"),
-                deduction_authorization=consents.version("deduction_authorization"),
-            )
-        with root.section("handoff") as handoff:
-            handoff_limits = Handoff(
-                birth_date_mismatches=handoff.integer("birth_date_mismatches", minimum=1),
-                consecutive_misunderstandings=handoff.integer("consecutive_misunderstandings", minimum=1),
-            )
-    return PlanConfig(
-        id=plan_id,
-        currency=currency,
-        age=AgeWindow(min=age_min, max=age_max),
-        relationships=allowed,
-        screening=Screening(questions=questions, not_disqualifying=not_disqualifying),
-        cover=Cover(waiting_period_days=waiting_period_days,
-                    payouts=Payouts(severe=severe, mild=mild),
-                    mild_conditions=mild_conditions,
-                    not_covered=not_covered),
-        costs=Costs(joining_fee=joining_fee,
-                    cap_per_case=cap_per_case,
-                    management_fee_percent=fee_percent,
-                    yearly_cap=yearly_cap,
-                    general_plan_yearly_cap=general_plan_yearly_cap,
-                    sharing=schedule),
-        consents=consent_versions,
-        handoff=handoff_limits,
-    )
+        return PlanConfig(
+            id=plan_id,
+            currency=currency,
+            age=_age(root.section("age")),
+            relationships=allowed,
+            screening=_screening(root.section("screening")),
+            cover=_cover(root.section("cover")),
+            costs=_costs(root.section("costs")),
+            consents=_consents(root.section("consents")),
+            handoff=_handoff(root.section("handoff")),
+        )
+
+
+def _age(section: _Section) -> AgeWindow:
+    with section:
+        ages = AgeWindow(min=section.integer("min", minimum=0), max=section.integer("max"))
+        if ages.max < ages.min:
+            raise PlanConfigError(section.path("max"), f"must be an integer >= age.min ({ages.min})")
+        return ages
+
+
+def _screening(section: _Section) -> Screening:
+    with section:
+        questions = tuple(_question(item) for item in section.items("questions"))
+        _require_unique_ids(questions, section.path("questions"))
+        return Screening(questions=questions, not_disqualifying=section.identifiers("not_disqualifying"))
 
 
 _YES_OUTCOMES = (Outcome.DECLINED, Outcome.DEFERRED, Outcome.MANUAL_REVIEW)
@@ -255,6 +217,51 @@ def _question(item: _Section) -> ScreeningQuestion:
         if yes_means not in choices:
             raise PlanConfigError(item.path("yes_means"), f"must be one of {', '.join(choices)}")
         return ScreeningQuestion(id=question_id, yes_means=Outcome(yes_means))
+
+
+def _cover(section: _Section) -> Cover:
+    with section:
+        with section.section("payouts") as payouts_section:
+            payouts = Payouts(severe=payouts_section.money("severe", positive=True),
+                              mild=payouts_section.money("mild", positive=True))
+            if payouts.mild > payouts.severe:
+                raise PlanConfigError(payouts_section.path("mild"),
+                                      f"must not exceed cover.payouts.severe ({payouts.severe})")
+        cover = Cover(waiting_period_days=section.integer("waiting_period_days", minimum=0),
+                      payouts=payouts,
+                      mild_conditions=section.identifiers("mild_conditions"),
+                      not_covered=section.identifiers("not_covered"))
+        for condition in cover.mild_conditions:
+            if condition in cover.not_covered:
+                raise PlanConfigError(section.path("not_covered"),
+                                      f"{condition!r} is also listed in cover.mild_conditions")
+        return cover
+
+
+def _costs(section: _Section) -> Costs:
+    with section:
+        fee_percent = section.money("management_fee_percent")
+        if fee_percent >= 100:
+            raise PlanConfigError(section.path("management_fee_percent"), "must be below 100")
+        with section.section("sharing") as sharing:
+            schedule = SharingSchedule(publish_days=sharing.days_of_month("publish_days"),
+                                       deduction_days=sharing.days_of_month("deduction_days"))
+        return Costs(joining_fee=section.money("joining_fee"),
+                     cap_per_case=section.money("cap_per_case", positive=True),
+                     management_fee_percent=fee_percent,
+                     yearly_cap=section.optional_money("yearly_cap", positive=True),
+                     general_plan_yearly_cap=section.money("general_plan_yearly_cap", positive=True),
+                     sharing=schedule)
+
+
+def _consents(section: _Section) -> ConsentVersions:
+    with section:
+        return ConsentVersions(**{kind.name: section.version(kind.name) for kind in fields(ConsentVersions)})
+
+
+def _handoff(section: _Section) -> Handoff:
+    with section:
+        return Handoff(**{field.name: section.integer(field.name, minimum=1) for field in fields(Handoff)})
 
 
 def _require_unique_ids(questions: tuple[ScreeningQuestion, ...], path: str) -> None:
@@ -389,10 +396,11 @@ class _Section:
             except InvalidOperation:
                 pass
         if amount is None or not amount.is_finite():
-            raise PlanConfigError(self.path(key),
-                                  "must be a whole number or a quoted decimal such as '0.50' (not a YAML float)")
+            raise PlanConfigError(self.path(key), "must be a whole number or a quoted decimal such as '0.50' "
+                                                  "(not a YAML float)")
         if amount < 0 or (positive and amount == 0):
-            raise PlanConfigError(self.path(key), "must be greater than 0" if positive else "must not be negative")
+            problem = "must be greater than 0" if positive else "must not be negative"
+            raise PlanConfigError(self.path(key), problem)
         return amount
 
     def currency(self, key: str) -> str:

@@ -53,6 +53,16 @@ SETTINGS: dict[str, Setting] = {
         Setting("TEST_POSTGRES_URL", "",
                 "PostgreSQL URL for the store tests; CI sets it and the tests then cannot skip."),
         Setting("LOG_LEVEL", "INFO", "Log level of the launcher and the action server."),
+        Setting("WECHAT_TOKEN", "",
+                "WeChat Official Account server token (signs every webhook call); the WeChat channel "
+                "answers 403 to everything while it is empty."),
+        Setting("WECHAT_APP_ID", "", "WeChat Official Account AppID (checked in safe-mode messages)."),
+        Setting("WECHAT_APP_SECRET", "",
+                "WeChat Official Account AppSecret, used to get the access token for sending replies."),
+        Setting("WECHAT_AES_KEY", "",
+                "WeChat EncodingAESKey (43 characters); needed only in compatible or safe (encrypted) mode."),
+        Setting("WECHAT_API_BASE", "https://api.weixin.qq.com",
+                "Base URL of the WeChat API (tests point it at a local mock)."),
     ]
 }
 

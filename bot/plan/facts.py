@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.lists import format_list
+
 from bot import i18n
+from bot.language import normalise_language
 from bot.plan.clock import today_in_china
 from bot.plan.config import PlanConfig, load_plan
+from bot.plan.contributions import next_deduction_date, next_publish_date
 from bot.plan.cover import cover_dates
 
 
@@ -17,7 +21,9 @@ def plan_facts(language: str | None, *, today: date | None = None,
                plan: PlanConfig | None = None) -> dict[str, str]:
     """Placeholder name → text; `today` (default: today in China) dates the cover start of joining now."""
     plan = plan or load_plan()
-    joined_today = cover_dates(today or today_in_china(), plan=plan)
+    today = today or today_in_china()
+    joined_today = cover_dates(today, plan=plan)
+    sharing = plan.costs.sharing
     return {
         "age_min": i18n.format_number(plan.age.min, language),
         "age_max": i18n.format_number(plan.age.max, language),
@@ -28,4 +34,29 @@ def plan_facts(language: str | None, *, today: date | None = None,
         "general_plan_cap": i18n.format_money(plan.costs.general_plan_yearly_cap, language, plan.currency),
         "waiting_days": i18n.format_number(plan.cover.waiting_period_days, language),
         "cover_start_if_joined_today": i18n.format_date(joined_today.covered_from, language),
+        # Added for the plan-question answers (FAQ): joining, the first age that can no longer join,
+        # the sharing calendar and the waiting period of someone joining today.
+        "joining_fee": i18n.format_money(plan.costs.joining_fee, language, plan.currency),
+        "age_too_old": i18n.format_number(plan.age.max + 1, language),
+        "sharings_per_month": i18n.format_number(len(sharing.publish_days), language),
+        "publish_days": _days_of_month(sharing.publish_days, language),
+        "deduction_days": _days_of_month(sharing.deduction_days, language),
+        "next_publish_date": i18n.format_date(next_publish_date(today, plan=plan), language),
+        "next_deduction_date": i18n.format_date(next_deduction_date(today, plan=plan), language),
+        "today": i18n.format_date(today, language),
+        "waiting_start_if_joined_today": i18n.format_date(joined_today.waiting_period_starts, language),
+        "waiting_end_if_joined_today": i18n.format_date(joined_today.waiting_period_ends, language),
     }
+
+
+_ENGLISH_ORDINAL_SUFFIXES = {"one": "st", "two": "nd", "few": "rd"}
+
+
+def _days_of_month(days: tuple[int, ...], language: str | None) -> str:
+    """Days of the month as a list: 7日和21日 / 7th and 21st."""
+    locale = i18n.locale_for(language)
+    if normalise_language(language) == "en":
+        names = [f"{day}{_ENGLISH_ORDINAL_SUFFIXES.get(locale.ordinal_form(day), 'th')}" for day in days]
+    else:
+        names = [f"{i18n.format_number(day, language)}日" for day in days]
+    return format_list(names, locale=locale)

@@ -29,6 +29,7 @@ from bot.store.models import (
     CONSENT_KINDS,
     CONSENT_PARTIES,
     SCREENING_ANSWERS,
+    SEXES,
     ConsentRecord,
     DeductionAuthorization,
     Enroller,
@@ -127,6 +128,8 @@ class EnrollmentSubmission:
             if answer not in SCREENING_ANSWERS:
                 raise ValueError(f"answer to {question} must be one of {SCREENING_ANSWERS}, not {answer!r}")
         object.__setattr__(self, "sex", getattr(self.sex, "value", self.sex))  # bot.identity.Sex or str
+        if self.sex not in SEXES:
+            raise ValueError(f"sex must be one of {SEXES}")
         if self.phone is not None:
             object.__setattr__(self, "phone", normalize_phone(self.phone))
         object.__setattr__(self, "outcome_reasons", tuple(self.outcome_reasons))

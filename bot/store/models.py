@@ -103,7 +103,7 @@ class Money(TypeDecorator):
         return dialect.type_descriptor(Numeric(10, 2, asdecimal=False))
 
     def process_bind_param(self, value, dialect):
-        return None if value is None else Decimal(value).quantize(self._CENTS)
+        return None if value is None else Decimal(str(value)).quantize(self._CENTS)
 
     def process_result_value(self, value, dialect):
         return None if value is None else Decimal(str(value)).quantize(self._CENTS)

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.identity import parse_id_number
 from bot.store import (
     Actor,
     ConsentGiven,
@@ -206,8 +207,16 @@ def test_bad_submissions_are_refused_before_the_database():
         submission(outcome="maybe")
     with pytest.raises(ValueError, match="H2"):
         submission(screening_answers={"H2": "perhaps"})
+    with pytest.raises(ValueError, match="sex"):
+        submission(sex="unknown")
     with pytest.raises(ValueError, match="consent kind"):
         ConsentGiven("marketing", "v1", NOW)
+
+
+def test_the_sex_from_bot_identity_is_stored_as_text(engine):
+    parsed = parse_id_number(id_number(), today=TODAY)
+    result = submit_enrollment(engine, submission(sex=parsed.sex, birth_date=parsed.birth_date))
+    assert get_enrollment(engine, result.enrollment_number).sex == parsed.sex.value
 
 
 def test_a_submission_never_shows_personal_data_in_its_repr():

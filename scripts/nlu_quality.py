@@ -1,0 +1,139 @@
+#!/usr/bin/env python
+"""How well the NLU model understands held-out messages, per language.
+
+Runs `rasa test nlu` on tests/nlu_holdout/ (phrasings that training never sees), splits its per-message
+results by the script each message is written in (bot.language.script_language) and reports, for
+Chinese and for English, the intent F1 and the response-selection F1 (which plan question, faq/<topic>,
+was recognised). Exits 1 when the intent F1 of either language is below --min-f1 (default 0.95).
+
+F1 is the macro average over the intents (or topics) present in that language's held-out examples, so a
+small intent such as `greet` counts as much as the plan questions; the support-weighted average that
+`rasa test nlu` prints is shown as well.
+
+    .venv/bin/python scripts/nlu_quality.py [--model models/assistant.tar.gz] [--min-f1 0.95]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+from sklearn.metrics import precision_recall_fscore_support
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.language import LANGUAGES, script_language  # noqa: E402
+
+Row = Tuple[str, str, str]  # text, target, prediction
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", default=str(ROOT / "models" / "assistant.tar.gz"),
+                        help="trained model (default: models/assistant.tar.gz)")
+    parser.add_argument("--holdout", default=str(ROOT / "tests" / "nlu_holdout"),
+                        help="held-out NLU data (default: tests/nlu_holdout)")
+    parser.add_argument("--out", default=str(ROOT / "results" / "nlu_quality"),
+                        help="folder for rasa's reports and the summary (default: results/nlu_quality)")
+    parser.add_argument("--min-f1", type=float, default=0.95,
+                        help="lowest acceptable intent F1 in each language (default: 0.95)")
+    args = parser.parse_args(argv)
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob("*.json"):
+        stale.unlink()  # rasa writes no errors file when there are no errors: never read an old one
+    if not run_rasa_test(Path(args.model), Path(args.holdout), out):
+        return 2
+
+    intents = rows(out, "intent", "intent", lambda r: r["intent_prediction"]["name"])
+    responses = rows(out, "response_selection", "intent_response_key_target",
+                     lambda r: r["intent_response_key_prediction"]["name"])
+    summary: Dict[str, Any] = {}
+    for language in LANGUAGES:
+        summary[language] = {
+            "intent": scores([r for r in intents if script_language(r[0]) == language]),
+            "response_selection": scores([r for r in responses if script_language(r[0]) == language]),
+        }
+    unassigned = [r[0] for r in intents if script_language(r[0]) is None]
+    (out / "nlu_quality.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    print(report(summary, intents, responses, unassigned))
+    failing = [lang for lang in LANGUAGES if summary[lang]["intent"]["f1"] < args.min_f1]
+    if failing:
+        print(f"\nFAIL: intent F1 below {args.min_f1} in {', '.join(failing)}")
+        return 1
+    print(f"\nOK: intent F1 >= {args.min_f1} in every language")
+    return 0
+
+
+def run_rasa_test(model: Path, holdout: Path, out: Path) -> bool:
+    if not model.exists():
+        print(f"No model at {model}: train one first (make train).", file=sys.stderr)
+        return False
+    rasa = Path(sys.executable).with_name("rasa")
+    command = [str(rasa) if rasa.exists() else "rasa", "test", "nlu", "--model", str(model),
+               "--nlu", str(holdout), "--out", str(out), "--successes", "--no-plot"]
+    log = out / "rasa-test-nlu.log"
+    print(f"$ {' '.join(command)}  (log: {log})", flush=True)
+    with open(log, "w", encoding="utf-8") as handle:
+        finished = subprocess.run(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
+    if finished.returncode != 0:
+        print(f"rasa test nlu failed (exit {finished.returncode}); see {log}", file=sys.stderr)
+        return False
+    return True
+
+
+def rows(out: Path, kind: str, target_key: str, prediction) -> List[Row]:
+    """Every held-out message of one kind (intent / response_selection): successes and errors."""
+    found: List[Row] = []
+    for name in (f"{kind}_successes.json", f"{kind}_errors.json"):
+        path = out / name
+        if path.exists():
+            for result in json.loads(path.read_text(encoding="utf-8")):
+                found.append((result["text"], result[target_key], prediction(result) or "None"))
+    return found
+
+
+def scores(results: List[Row]) -> Dict[str, Any]:
+    if not results:
+        return {"examples": 0, "f1": 0.0, "weighted_f1": 0.0, "accuracy": 0.0}
+    targets = [target for _, target, _ in results]
+    predictions = [prediction for _, _, prediction in results]
+    labels = sorted(set(targets))
+    _, _, macro, _ = precision_recall_fscore_support(targets, predictions, labels=labels, average="macro",
+                                                     zero_division=0)
+    _, _, weighted, _ = precision_recall_fscore_support(targets, predictions, labels=labels,
+                                                        average="weighted", zero_division=0)
+    correct = sum(t == p for t, p in zip(targets, predictions))
+    return {"examples": len(results), "labels": len(labels), "f1": round(float(macro), 4),
+            "weighted_f1": round(float(weighted), 4), "accuracy": round(correct / len(results), 4)}
+
+
+def report(summary: Dict[str, Any], intents: List[Row], responses: List[Row], unassigned: List[str]) -> str:
+    lines = ["", "Held-out NLU quality per language (macro F1; weighted F1 and accuracy in brackets)", ""]
+    lines.append(f"{'':4}{'intent F1':>34}{'response selection F1':>42}")
+    for language in LANGUAGES:
+        cells = []
+        for kind in ("intent", "response_selection"):
+            s = summary[language][kind]
+            cells.append(f"{s['f1']:.3f} (w {s['weighted_f1']:.3f}, acc {s['accuracy']:.3f}, n={s['examples']})")
+        lines.append(f"{language:4}{cells[0]:>34}{cells[1]:>42}")
+    errors = [(t, g, p) for t, g, p in intents if g != p] + [(t, g, p) for t, g, p in responses if g != p]
+    if errors:
+        lines += ["", "Misunderstood (text: expected → predicted):"]
+        lines += [f"  [{script_language(t) or '?'}] {t}: {g} → {p}" for t, g, p in errors]
+        confused = Counter((g, p) for _, g, p in errors).most_common(5)
+        lines += ["", "Most frequent confusions: " + "; ".join(f"{g} → {p} ×{n}" for (g, p), n in confused)]
+    if unassigned:
+        lines += ["", f"Not counted (no letters of either script): {unassigned}"]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,228 @@
+"""The web chat channel ("webchat"): the rasa-webchat widget talking to Rasa over socket.io.
+
+The Rasa server also serves the page and the widget, so no other process is needed:
+
+    GET /webhooks/webchat/                 the chat page (web/index.html)
+    GET /webhooks/webchat/static/<file>    embed.js (the loader a site pastes in), page.js, webchat.js
+    GET /webhooks/webchat/health           {"status": "ok"}
+    socket.io at /socket.io/               session_request → session_confirm, user_uttered → bot_uttered
+
+It differs from Rasa's own socket.io channel where that one is wrong or unsafe for us:
+- it awaits `enter_room` (a coroutine since python-socketio 5.10; Rasa 3.6 does not await it, so with
+  session persistence no reply ever arrives);
+- the sender id is `web:<session id>` and the socket joins a room of that name, so replies pushed from
+  outside a user turn (the support console) reach every open tab of the conversation;
+- a message is filed under the session its socket asked for in `session_request`, never under a
+  session id the message itself claims;
+- rasa-webchat's `customData` becomes the message metadata, of which only `language` (zh or en) is kept.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage, decode_bearer_token
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot.channels.pseudonym import pseudonym
+from bot.settings import PROJECT_ROOT
+
+logger = logging.getLogger(__name__)
+
+SENDER_PREFIX = "web:"
+LANGUAGES = ("zh", "en")
+MAX_MESSAGE_CHARS = 2000
+_SESSION_ID = re.compile(r"[0-9a-f]{32}")  # what uuid4().hex gives out
+
+WEB_DIR = PROJECT_ROOT / "web"
+WIDGET_JS = WEB_DIR / "node_modules" / "rasa-webchat" / "lib" / "index.js"
+# The widget's CSS pulls a font from Google's servers, which many of our users cannot reach and which
+# would learn who opens the page; the page names its own fonts instead.
+_REMOTE_FONT_IMPORT = re.compile(rb"@import url\(https://fonts\.googleapis\.com/[^)]*\);")
+
+JAVASCRIPT = "application/javascript; charset=utf-8"
+ASSETS: Dict[str, tuple[Path, str]] = {
+    "embed.js": (WEB_DIR / "embed.js", JAVASCRIPT),
+    "page.js": (WEB_DIR / "page.js", JAVASCRIPT),
+    "webchat.js": (WIDGET_JS, JAVASCRIPT),
+}
+PAGE = (WEB_DIR / "index.html", "text/html; charset=utf-8")
+PAGE_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: https:; font-src 'self' data:; connect-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+    ),
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def language_metadata(custom_data: Any) -> Dict[str, str]:
+    """The message metadata taken from rasa-webchat's customData: {"language": "zh" | "en"} or {}."""
+    if isinstance(custom_data, str):
+        try:
+            custom_data = json.loads(custom_data)
+        except ValueError:
+            return {}
+    if not isinstance(custom_data, dict) or not isinstance(custom_data.get("language"), str):
+        return {}
+    language = custom_data["language"].strip().lower().replace("_", "-").split("-")[0]
+    return {"language": language} if language in LANGUAGES else {}
+
+
+class WebChatOutput(SocketIOOutput):
+    """Emits the assistant's messages to the room of a web chat sender (every tab of that session)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "webchat"
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: Text, namespace: Optional[Text] = None) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.namespace = namespace
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        await self.sio.emit(self.bot_message_evt, response, room=socket_id, namespace=self.namespace)
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
+                               **kwargs: Any) -> None:
+        # Rasa's version spreads the message into emit()'s arguments; the widget wants the message itself.
+        await self._send_message(recipient_id, json_message)
+
+
+class WebChatInput(SocketIOInput):
+    """Rasa's socket.io input channel, corrected and extended with the chat page (see the module doc)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        return cls(
+            user_message_evt=credentials.get("user_message_evt", "user_uttered"),
+            bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
+            namespace=credentials.get("namespace"),
+            session_persistence=credentials.get("session_persistence", True),
+            socketio_path=credentials.get("socketio_path", "/socket.io"),
+            jwt_key=credentials.get("jwt_key"),
+            jwt_method=credentials.get("jwt_method", "HS256"),
+            metadata_key=credentials.get("metadata_key", "customData"),
+        )
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """An output channel that reaches any web chat sender, for replies pushed through the HTTP API."""
+        if self.sio is None:
+            return super().get_output_channel()  # warns that there is no server yet
+        return WebChatOutput(self.sio, self.bot_message_evt, self.namespace)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])  # CORS is Rasa's --cors
+        self.sio = sio
+        webchat_webhook = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
+        _add_page_routes(webchat_webhook)
+        namespace = self.namespace
+
+        @sio.on("connect", namespace=namespace)
+        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            if not self.jwt_key:
+                return True
+            token = auth.get("token") if isinstance(auth, dict) else None
+            return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
+
+        @sio.on("session_request", namespace=namespace)
+        async def session_request(sid: Text, data: Any) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            if self.session_persistence and isinstance(requested, str) and _SESSION_ID.fullmatch(requested):
+                session_id = requested
+            else:
+                session_id = uuid.uuid4().hex
+            sender_id = SENDER_PREFIX + session_id
+            previous = (await sio.get_session(sid, namespace=namespace)).get("sender_id")
+            if previous and previous != sender_id:
+                await sio.leave_room(sid, previous, namespace=namespace)
+            await sio.save_session(sid, {"sender_id": sender_id}, namespace=namespace)
+            await sio.enter_room(sid, sender_id, namespace=namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+            logger.debug("Web chat session %s confirmed", pseudonym(sender_id))
+
+        @sio.on(self.user_message_evt, namespace=namespace)
+        async def handle_message(sid: Text, data: Any) -> None:
+            sender_id = (await sio.get_session(sid, namespace=namespace)).get("sender_id")
+            if not sender_id:
+                logger.warning("Ignored a web chat message sent before its session_request")
+                return
+            text = data.get("message") if isinstance(data, dict) else None
+            if not isinstance(text, str) or len(text) > MAX_MESSAGE_CHARS:
+                logger.warning("Ignored a malformed or overlong web chat message from %s", pseudonym(sender_id))
+                return
+            await on_new_message(UserMessage(
+                text,
+                WebChatOutput(sio, self.bot_message_evt, namespace),
+                sender_id,
+                input_channel=self.name(),
+                metadata=language_metadata(data.get(self.metadata_key)),
+            ))
+
+        return webchat_webhook
+
+
+@dataclass(frozen=True)
+class _Asset:
+    body: bytes
+    content_type: str
+    etag: str
+
+
+_loaded: Dict[Path, _Asset] = {}
+
+
+def _asset(path: Path, content_type: str) -> Optional[_Asset]:
+    """The file's bytes, read once; None when it is missing (the widget before `npm ci --prefix web`)."""
+    if path not in _loaded:
+        try:
+            body = path.read_bytes()
+        except FileNotFoundError:
+            logger.error("Web chat file %s is missing (did setup run `npm ci --prefix web`?)",
+                         path.relative_to(PROJECT_ROOT))
+            return None
+        if path == WIDGET_JS:
+            body = _REMOTE_FONT_IMPORT.sub(b"", body)
+        _loaded[path] = _Asset(body, content_type, '"' + hashlib.sha256(body).hexdigest()[:20] + '"')
+    return _loaded[path]
+
+
+def _serve(request: Request, asset: Optional[_Asset], headers: Optional[Dict[str, str]] = None) -> HTTPResponse:
+    if asset is None:
+        return response.text("not found", status=404)
+    all_headers = {"ETag": asset.etag, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
+                   **(headers or {})}
+    if request.headers.get("if-none-match") == asset.etag:
+        return response.empty(status=304, headers=all_headers)
+    return response.raw(asset.body, content_type=asset.content_type, headers=all_headers)
+
+
+def _add_page_routes(blueprint: Blueprint) -> None:
+    @blueprint.route("/", methods=["GET"])
+    async def page(request: Request) -> HTTPResponse:
+        return _serve(request, _asset(*PAGE), PAGE_SECURITY_HEADERS)
+
+    @blueprint.route("/static/<name:str>", methods=["GET"])
+    async def static(request: Request, name: str) -> HTTPResponse:
+        source = ASSETS.get(name)
+        return _serve(request, _asset(*source) if source else None)
+
+    @blueprint.route("/health", methods=["GET"])
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})

@@ -93,7 +93,7 @@ def services(rasa_port: int, action_port: int, token: str) -> list[Service]:
             "Rasa server",
             [rasa, "run", "--enable-api", "--auth-token", token, "--port", str(rasa_port),
              "--model", str(MODEL), "--endpoints", settings.get("RASA_ENDPOINTS"),
-             "--credentials", "credentials.yml"],
+             "--credentials", settings.get("RASA_CREDENTIALS")],
             f"http://localhost:{rasa_port}/",
         ),
     ]

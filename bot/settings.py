@@ -35,6 +35,8 @@ SETTINGS: dict[str, Setting] = {
                 "URL Rasa calls for custom actions (default http://localhost:ACTION_PORT/webhook)."),
         Setting("RASA_API_TOKEN", "",
                 "Token protecting Rasa's HTTP API; generated into DATA_DIR/rasa-api-token when empty."),
+        Setting("RASA_CREDENTIALS", "credentials.yml",
+                "Rasa channel credentials file (REST, web chat, WeChat, ...)."),
         Setting("TRACKER_DB", "",
                 "SQLite file of Rasa's conversation (tracker) store (default DATA_DIR/tracker.db)."),
         Setting("RASA_ENDPOINTS", "endpoints.yml",

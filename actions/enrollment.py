@@ -1,0 +1,197 @@
+"""The enrollment's ends and turns: concluding it, cancelling, correcting an answer, the other parent.
+
+Thin adapters: what an ending means and what gets stored is decided by bot.enrollment; these actions
+read the conversation, call it and the store, and answer with domain responses.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.conversation import language_of
+from actions.enrollment_answers import (
+    CHECKS,
+    DEPENDENT_ANSWERS,
+    answered_at,
+    application_of,
+    conversation_of,
+    reset_answers,
+    store_engine,
+)
+from actions.replies import say, send
+from bot import enrollment, store
+from bot.enrollment import ApplicationIncomplete, Ending
+
+log = logging.getLogger(__name__)
+
+# What each ending says, beyond storing.
+_ENDING_RESPONSES: Dict[Ending, List[Text]] = {
+    Ending.TOO_YOUNG: ["utter_age_too_young"],
+    Ending.TOO_OLD: ["utter_age_too_old"],
+    Ending.PRIVACY_REFUSED: ["utter_privacy_refused"],
+    Ending.HEALTH_CONSENT_REFUSED: ["utter_privacy_refused"],
+    Ending.MEMBER_DISAGREES: ["utter_member_disagrees"],
+    Ending.DECLARATION_REFUSED: ["utter_declaration_refused"],
+    Ending.AUTHORIZATION_REFUSED: ["utter_authorization_refused"],
+    Ending.DEFERRED: ["utter_screening_deferred"],
+}
+
+
+def _slot_events(values: Dict[Text, Any]) -> List[EventType]:
+    return [SlotSet(name, value) for name, value in values.items()]
+
+
+class ActionConcludeEnrollment(Action):
+    """Explains how the enrollment ended, stores what the plan keeps, and offers what comes next."""
+
+    def name(self) -> Text:
+        return "action_conclude_enrollment"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        language = language_of(tracker)
+        app = application_of(tracker)
+        ending = app.ending
+        if ending is None:
+            return []
+        member = {"member_name": app.answer(enrollment.MEMBER_NAME)}
+        if app.age_check is not None:
+            member["member_age"] = app.age_check.age
+
+        result = None
+        if ending.stores_enrollment:
+            try:
+                submission = enrollment.submission(app, conversation_of(tracker, language), answered_at(tracker))
+                result = await asyncio.to_thread(store.submit_enrollment, store_engine(), submission)
+            except ApplicationIncomplete as problem:
+                # Something was skipped (e.g. an answer typed as an intent payload): ask again.
+                log.warning("enrollment incomplete at conclusion: %s", problem)
+                say(dispatcher, "utter_how_to_correct", language)
+                return [SlotSet("enrollment_confirmed", None), FollowupAction("enrollment_form")]
+            except SQLAlchemyError:
+                log.exception("the enrollment store failed while submitting")
+                say(dispatcher, "utter_store_unavailable", language)
+                return [SlotSet("enrollment_confirmed", None), FollowupAction("enrollment_form")]
+
+        events: List[EventType] = _slot_events(reset_answers())
+        for response in _ENDING_RESPONSES.get(ending, []):
+            say(dispatcher, response, language, **member)
+
+        decision = app.decision
+        if ending in (Ending.DECLINED, Ending.MANUAL_REVIEW) and decision is not None:
+            say(dispatcher, "utter_screening_declined" if ending is Ending.DECLINED
+                else "utter_screening_manual_review", language, **member)
+            for cause in decision.causes:
+                if cause not in decision.not_sure:
+                    say(dispatcher, f"utter_screening_reason_{cause.lower()}", language)
+            if decision.caused_by_not_sure:
+                say(dispatcher, "utter_screening_reason_not_sure", language)
+            if ending is Ending.DECLINED:
+                say(dispatcher, "utter_offer_person_to_contest", language)
+        if ending is Ending.MANUAL_REVIEW and result is not None:
+            await asyncio.to_thread(
+                store.create_handoff_ticket, store_engine(),
+                conversation_id=tracker.sender_id, channel=conversation_of(tracker, language).channel,
+                language=language, reason="manual_review",
+                summary=enrollment.handoff_summary(app, result.enrollment_number))
+
+        if ending is Ending.CONFIRMED and result is not None:
+            if result.status == "already_member":
+                say(dispatcher, "utter_already_member", language, masked_id=result.masked_id,
+                    enrollment_number=result.enrollment_number)
+            else:
+                say(dispatcher, "utter_enrollment_done", language, enrollment_number=result.enrollment_number,
+                    waiting_period_end=result.waiting_period_end, cover_start=result.cover_start)
+                events.append(SlotSet("enrollment_number", result.enrollment_number))
+            other = enrollment.other_parent(app.answer(enrollment.RELATIONSHIP))
+            if other:
+                events += [SlotSet("offered_relationship", other), SlotSet("pending_offer", "other_parent")]
+                say(dispatcher, f"utter_offer_other_parent_{other}", language)
+        return events
+
+
+class ActionCancelEnrollment(Action):
+    """Stops the enrollment after the user confirmed: nothing is stored, every answer is forgotten."""
+
+    def name(self) -> Text:
+        return "action_cancel_enrollment"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        say(dispatcher, "utter_enrollment_cancelled", language_of(tracker))
+        return _slot_events(reset_answers())
+
+
+class ActionCorrectAnswer(Action):
+    """"改一下身份证号" / "wait, her number is 139…": forget that answer (and those that depend on it) and,
+    when the new value came with the request, check it at once; the form then asks whatever is missing."""
+
+    def name(self) -> Text:
+        return "action_correct_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        language = language_of(tracker)
+        field = next(tracker.get_latest_entity_values("field"), None)
+        if field not in DEPENDENT_ANSWERS:
+            say(dispatcher, "utter_correction_unclear", language)
+            return []
+        cleared = {field: None, "enrollment_confirmed": None, "requested_slot": None,
+                   **{dependent: None for dependent in DEPENDENT_ANSWERS[field]}}
+        if field == "id_number":
+            cleared["masked_id"] = None
+        say(dispatcher, "utter_correction_ack", language)
+        events = _slot_events(cleared)
+        new_value = _value_in_message(field, tracker)
+        if new_value is not None:
+            checked = await asyncio.to_thread(CHECKS[field], new_value, tracker)
+            if checked.slots.get(field) is not None:
+                send(dispatcher, checked, language)
+                events += _slot_events(checked.slots)
+        return events
+
+
+def _value_in_message(field: Text, tracker: Tracker) -> Any:
+    """The new value of `field` if the correction carried one ("她的手机号是139…")."""
+    text = tracker.latest_message.get("text") or ""
+    if field == "relationship":
+        return next(tracker.get_latest_entity_values("relationship"), None)
+    readers = {"id_number": lambda t: enrollment.read_id_number(t, application_of(tracker).today),
+               "phone": enrollment.read_phone}
+    reader = readers.get(field)
+    if reader is None:
+        return None
+    try:
+        reader(text)
+    except ValueError:
+        return None
+    return text
+
+
+class ActionAcceptOffer(Action):
+    """"Yes" to enrolling the other parent: start the form with the relationship already known."""
+
+    def name(self) -> Text:
+        return "action_accept_offer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        relationship = tracker.get_slot("offered_relationship")
+        return [SlotSet("pending_offer", None), SlotSet("offered_relationship", None),
+                *_slot_events(reset_answers()), SlotSet("relationship", relationship)]
+
+
+class ActionDeclineOffer(Action):
+    def name(self) -> Text:
+        return "action_decline_offer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        say(dispatcher, "utter_anything_else", language_of(tracker))
+        return [SlotSet("pending_offer", None), SlotSet("offered_relationship", None)]

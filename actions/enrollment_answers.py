@@ -1,0 +1,183 @@
+"""Reading and checking enrollment answers from the conversation, shared by the form and corrections.
+
+Each `check_<answer>` takes what the user typed, asks the core (bot.enrollment, bot.identity, the plan)
+whether it is acceptable, and returns the slot updates plus the responses that explain a refusal. The
+form validator and the correction action both use them, so an answer is checked the same way however it
+arrives.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+
+from bot import enrollment, settings, store
+from bot.enrollment import Application, Conversation
+from bot.identity import IdentityError
+from bot.plan.clock import today_in_china
+from bot.plan.config import load_plan
+from bot.plan.eligibility import check_age
+
+
+@dataclass
+class Checked:
+    """The outcome of checking one answer: slot updates, and responses (name, values) to send."""
+
+    slots: Dict[Text, Any] = field(default_factory=dict)
+    responses: List[tuple[Text, Dict[Text, Any]]] = field(default_factory=list)
+
+    def say(self, response: Text, **values: Any) -> "Checked":
+        self.responses.append((response, values))
+        return self
+
+
+def store_engine():
+    """The enrollment store (DATABASE_URL, or the local SQLite file)."""
+    return store.engine_for(settings.database_url())
+
+
+def answers_of(tracker: Tracker) -> Dict[Text, Any]:
+    return {key: tracker.get_slot(key) for key in enrollment.all_answer_keys()}
+
+
+def application_of(tracker: Tracker, **overrides: Any) -> Application:
+    return Application.of({**answers_of(tracker), **overrides}, today_in_china())
+
+
+def conversation_of(tracker: Tracker, language: str) -> Conversation:
+    """The enrollment's origin; one submission key per conversation session (see the store's docs)."""
+    session_started = next(
+        (e.get("timestamp") for e in reversed(tracker.events) if e.get("event") == "session_started"), 0
+    )
+    channel = (tracker.get_latest_input_channel() or "unknown")
+    return Conversation(
+        conversation_id=f"{tracker.sender_id}@{session_started:.3f}",
+        channel=channel,
+        sender_id=tracker.sender_id if ":" in tracker.sender_id else f"{channel}:{tracker.sender_id}",
+        language=language,
+    )
+
+
+def answered_at(tracker: Tracker) -> Dict[Text, datetime]:
+    """When each yes/no answer last became what it is now (the time of its slot event)."""
+    times: Dict[Text, datetime] = {}
+    for event in tracker.events:
+        if event.get("event") == "slot" and event.get("name") in enrollment.CONSENTS and event.get("value") is not None:
+            times[event["name"]] = datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc)
+    return times
+
+
+def check_relationship(value: Any, tracker: Tracker) -> Checked:
+    relationship = value if isinstance(value, str) else None
+    if not enrollment.relationship_allowed(relationship):
+        named_someone = next(tracker.get_latest_entity_values("relationship"), None) is not None
+        return Checked({"relationship": None}).say(
+            "utter_relationship_not_allowed" if named_someone else "utter_relationship_unclear")
+    checked = Checked({"relationship": relationship})
+    member = application_of(tracker).member_id
+    if member and enrollment.sex_contradicts(relationship, member):
+        # The ID was given before the relationship changed: check it again against the new one.
+        checked.slots.update({"id_number": None, "masked_id": None})
+        checked.say("utter_id_sex_mismatch")
+    return checked
+
+
+def check_member_name(value: Any, tracker: Tracker) -> Checked:
+    try:
+        return Checked({"member_name": enrollment.read_name(str(value or ""))})
+    except IdentityError as problem:
+        return Checked({"member_name": None}).say(f"utter_name_{problem.code}")
+
+
+def check_id_number(value: Any, tracker: Tracker) -> Checked:
+    text = str(value or "")
+    today = today_in_china()
+    refused = {"id_number": None, "masked_id": None}
+    try:
+        member = enrollment.read_id_number(text, today)
+    except IdentityError as problem:
+        return Checked(refused).say(f"utter_id_number_{problem.code}")
+
+    stated = enrollment.stated_birth_date(text)
+    if stated is not None and stated != member.birth_date:
+        mismatches = int(tracker.get_slot("birth_date_mismatches") or 0) + 1
+        checked = Checked({**refused, "birth_date_mismatches": float(mismatches)})
+        if mismatches >= load_plan().handoff.birth_date_mismatches:
+            return checked.say("utter_birth_date_mismatch_person")
+        return checked.say("utter_birth_date_mismatch")
+
+    if enrollment.sex_contradicts(tracker.get_slot("relationship"), member):
+        return Checked(refused).say("utter_id_sex_mismatch")
+
+    membership = store.find_active_membership_by_id_number(store_engine(), member.number)
+    if membership is not None:
+        return Checked(refused).say("utter_already_member", masked_id=membership.masked_id,
+                                    enrollment_number=membership.enrollment_number
+                                    ).say("utter_enroll_someone_else")
+
+    age = check_age(member.birth_date, today)
+    return Checked({"id_number": member.number, "masked_id": member.masked, "member_age": float(age.age)})
+
+
+def check_phone(value: Any, tracker: Tracker) -> Checked:
+    try:
+        return Checked({"phone": enrollment.read_phone(str(value or ""))})
+    except IdentityError as problem:
+        return Checked({"phone": None}).say(f"utter_phone_{problem.code}")
+
+
+def check_confirmation(value: Any, tracker: Tracker) -> Checked:
+    if value not in (True, False):
+        return check_choice("enrollment_confirmed", value)
+    if value is False:
+        # "Something's wrong": keep asking, and say how to change an answer.
+        return Checked({"enrollment_confirmed": None}).say("utter_how_to_correct")
+    return Checked({"enrollment_confirmed": value})
+
+
+def check_choice(key: Text, value: Any) -> Checked:
+    """A yes/no (or yes/no/not sure) answer; anything else is asked again with a hint."""
+    choices = enrollment.choices_of(key)
+    if value in choices:
+        return Checked({key: value})
+    hint = "utter_answer_yes_no_not_sure" if "not_sure" in choices else "utter_answer_yes_or_no"
+    return Checked({key: None}).say(hint)
+
+
+def check_answer(key: Text, value: Any, tracker: Tracker) -> Checked:
+    """Check any enrollment answer the form received."""
+    check = CHECKS.get(key)
+    if check is not None:
+        return check(value, tracker)
+    return check_choice(key, value)
+
+
+CHECKS: Dict[Text, Callable[[Any, Tracker], Checked]] = {
+    "relationship": check_relationship,
+    "member_name": check_member_name,
+    "id_number": check_id_number,
+    "phone": check_phone,
+    "enrollment_confirmed": check_confirmation,
+}
+
+# Answers that depend on another: changing the key clears these, so they are asked again.
+DEPENDENT_ANSWERS: Dict[Text, List[Text]] = {
+    "relationship": ["member_agreement"],
+    "member_name": [],
+    "id_number": [],
+    "phone": [],
+}
+
+
+def is_enrolling(tracker: Tracker) -> bool:
+    """Whether some answers of an unfinished enrollment are there."""
+    return any(tracker.get_slot(key) is not None for key in enrollment.all_answer_keys()) \
+        and application_of(tracker).ending is None
+
+
+def reset_answers() -> Dict[Text, Optional[Any]]:
+    """Slot values that forget an enrollment's answers (the language and the enroller stay)."""
+    return {**{key: None for key in enrollment.all_answer_keys()},
+            "masked_id": None, "member_age": None, "birth_date_mismatches": None, "requested_slot": None}

@@ -21,7 +21,7 @@
   var tag = document.currentScript;
   var staticBase = new URL(".", tag.src);
   var LABELS = {
-    zh: {title: "老年防癌互助计划", subtitle: "加入助手", hint: "请输入消息…", connecting: "正在连接…"},
+    zh: {title: "老年防癌互助计划", subtitle: "报名助手", hint: "请输入消息…", connecting: "正在连接…"},
     en: {
       title: "Senior Cancer Mutual Aid Plan",
       subtitle: "Enrollment assistant",

@@ -1,0 +1,131 @@
+"""The web chat page in a real browser against the real assistant: Chinese, English, reload, pushed reply.
+
+Debian's Chromium driven by Playwright (never `playwright install`); screenshots go to
+test-output/webchat/. Needs the trained model (the `running_assistant` fixture of tests/conftest.py).
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import urllib.request
+from pathlib import Path
+from typing import Iterator, List
+
+import pytest
+
+from bot.language import script_language
+from bot.settings import PROJECT_ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.rasa_server]
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = PROJECT_ROOT / "test-output" / "webchat"
+REPLY_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator["object"]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("the browser test needs the `playwright` package (pip); never `playwright install`")
+    if not CHROMIUM.exists():
+        pytest.fail("the browser test needs Debian's chromium: apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+def bot_texts(page) -> List[str]:
+    return [text.strip() for text in page.locator(".rw-response").all_inner_texts()]
+
+
+def user_texts(page) -> List[str]:
+    return [text.strip() for text in page.locator(".rw-client").all_inner_texts()]
+
+
+def stored_session_id(page) -> str:
+    """The session id rasa-webchat keeps in the tab's session storage (with the conversation)."""
+    return json.loads(page.evaluate("sessionStorage.getItem('chat_session')"))["session_id"]
+
+
+def wait_for_reply(page, before: int) -> str:
+    """The first bot message after the first `before` ones, once it has text."""
+    page.wait_for_function(
+        "n => { const r = document.querySelectorAll('.rw-response');"
+        " return r.length > n && r[n].innerText.trim() !== ''; }",
+        arg=before, timeout=REPLY_TIMEOUT_MS)
+    return bot_texts(page)[before]
+
+
+def say(page, text: str) -> str:
+    """Types `text` into the widget and returns the first reply that follows it."""
+    before = page.locator(".rw-response").count()
+    page.locator(".rw-new-message").fill(text)
+    page.keyboard.press("Enter")
+    return wait_for_reply(page, before)
+
+
+def push_agent_reply(assistant, sender_id: str, text: str) -> None:
+    """What the support console does for an agent's reply."""
+    body = json.dumps([{"event": "bot", "text": text}]).encode()
+    request = urllib.request.Request(
+        f"{assistant.url}/conversations/{sender_id}/tracker/events"
+        f"?execute_side_effects=true&output_channel=latest&token={assistant.token}",
+        data=body, method="POST", headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+
+
+def test_chat_in_both_languages_survives_a_reload_and_receives_agent_replies(running_assistant, browser):
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 900, "height": 900})
+    page = context.new_page()
+    foreign_requests: List[str] = []
+    page.on("request", lambda request: None if request.url.startswith(running_assistant.url)
+            else foreign_requests.append(request.url))
+    console_errors: List[str] = []
+    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+
+    # Chinese: the page opens in the browser's language and the assistant greets in Chinese.
+    page.goto(f"{running_assistant.url}/webhooks/webchat/")
+    assert script_language(wait_for_reply(page, 0)) == "zh"
+    assert script_language(say(page, "这个计划是什么？")) == "zh"
+    page.screenshot(path=str(SCREENSHOTS / "1-chinese.png"))
+
+    # English: the switch relabels the page and the widget; the assistant follows.
+    page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator(".rw-new-message").get_attribute("placeholder") == "Type a message…"
+    assert script_language(say(page, "How much does it cost?")) == "en"
+    page.screenshot(path=str(SCREENSHOTS / "2-english.png"))
+
+    # Reload: the same conversation, on screen and on the server.
+    session_id = stored_session_id(page)
+    said_before = user_texts(page)
+    page.reload()
+    page.wait_for_selector(".rw-client", timeout=REPLY_TIMEOUT_MS)
+    assert user_texts(page)[:len(said_before)] == said_before
+    assert page.locator("html").get_attribute("lang") == "en"  # the language choice is kept too
+    assert script_language(say(page, "Who can join?")) == "en"
+    assert stored_session_id(page) == session_id
+    page.screenshot(path=str(SCREENSHOTS / "3-after-reload.png"))
+
+    sender_id = f"web:{session_id}"
+    events = running_assistant.tracker(sender_id)["events"]
+    said = [e["text"] for e in events if e.get("event") == "user"]
+    assert said[-3:] == ["这个计划是什么？", "How much does it cost?", "Who can join?"]
+    assert {e["metadata"].get("language") for e in events if e.get("event") == "user"} >= {"zh", "en"}
+
+    # An agent's reply pushed through the HTTP API appears in the open page.
+    before = page.locator(".rw-response").count()
+    push_agent_reply(running_assistant, sender_id, "人工客服：您好，我是小李。")
+    assert wait_for_reply(page, before) == "人工客服：您好，我是小李。"
+    page.screenshot(path=str(SCREENSHOTS / "4-agent-reply.png"))
+
+    assert foreign_requests == []  # no CDN, no web fonts, nothing from another server
+    assert not [e for e in console_errors if re.search("Content Security Policy|Refused to", e)]
+    context.close()

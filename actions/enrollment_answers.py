@@ -84,7 +84,13 @@ def check_relationship(value: Any, tracker: Tracker) -> Checked:
     return checked
 
 
+YES_NO_INTENTS = ("affirm", "deny", "not_sure")
+
+
 def check_member_name(value: Any, tracker: Tracker) -> Checked:
+    if (tracker.latest_message.get("intent") or {}).get("name") in YES_NO_INTENTS:
+        # "是的" / "no" is an answer to another question, not a name.
+        return Checked({"member_name": None}).say("utter_name_expected")
     try:
         return Checked({"member_name": enrollment.read_name(str(value or ""))})
     except IdentityError as problem:

@@ -150,11 +150,22 @@ class Application:
 
     @property
     def decision(self) -> Optional[Decision]:
-        """The screening decision once every question is answered."""
-        answers = {q.id: self.answer(screening_answer_key(q.id)) for q in self.plan.screening.questions}
+        """The screening decision: as soon as a "yes" declines (nothing after it could change that, so
+        no further health question is asked), else once every question is answered."""
+        questions = self.plan.screening.questions
+        answers = {q.id: self.answer(screening_answer_key(q.id)) for q in questions}
+        declining = tuple(q.id for q in questions
+                          if answers[q.id] == "yes" and q.yes_means is Outcome.DECLINED)
+        if declining:
+            return Decision(Outcome.DECLINED, declining, not_sure=())
         if any(value is None for value in answers.values()):
             return None
         return decide(answers, plan=self.plan)
+
+    def _declines(self, key: str) -> bool:
+        """Whether a "yes" to this screening question declines."""
+        return any(screening_answer_key(q.id) == key and q.yes_means is Outcome.DECLINED
+                   for q in self.plan.screening.questions)
 
     @property
     def cover(self) -> CoverDates:
@@ -180,7 +191,8 @@ class Application:
                 age = self.age_check
                 if age is not None and not age.eligible:
                     return asked, Ending(age.reason)
-            if key == self.screening_keys[-1]:
+            if key in self.screening_keys and (value == "yes" and self._declines(key)
+                                                or key == self.screening_keys[-1]):
                 decision = self.decision
                 if decision is not None and decision.outcome is not Outcome.ELIGIBLE:
                     return asked, Ending(decision.outcome.value)
@@ -358,7 +370,8 @@ def submission(app: Application, conversation: Conversation,
         sex=member.sex,
         outcome=decision.outcome.value,
         outcome_reasons=decision.causes,
-        screening_answers={q.id: app.answer(screening_answer_key(q.id)) for q in app.plan.screening.questions},
+        screening_answers={q.id: app.answer(screening_answer_key(q.id)) for q in app.plan.screening.questions
+                           if app.answer(screening_answer_key(q.id)) is not None},
         consents=consents,
         enrolled_on=app.today,
         authorization=authorization,

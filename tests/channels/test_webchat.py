@@ -265,3 +265,18 @@ async def test_health(rasa):
 def test_output_channel_is_none_before_the_server_starts():
     with pytest.warns(UserWarning, match="cannot be recreated"):
         assert WebChatInput.from_credentials(None).get_output_channel() is None
+
+
+async def test_with_a_jwt_key_only_clients_with_a_valid_token_connect(serve_channels):
+    import jwt
+
+    running = await serve_channels(WebChatInput.from_credentials({"jwt_key": "a-shared-secret-of-at-least-32-bytes"}))
+    refused = socketio.AsyncClient(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await refused.connect(running.url, socketio_path="/socket.io", transports=["websocket"],
+                              auth={"token": jwt.encode({"user": "x"}, "another-secret-also-32-bytes-long!!", algorithm="HS256")})
+    allowed = socketio.AsyncClient(reconnection=False)
+    await allowed.connect(running.url, socketio_path="/socket.io", transports=["websocket"],
+                          auth={"token": jwt.encode({"user": "x"}, "a-shared-secret-of-at-least-32-bytes", algorithm="HS256")})
+    assert allowed.connected
+    await allowed.disconnect()

@@ -24,15 +24,31 @@ from bot.store.enrollments import (
     withdraw_membership,
 )
 from bot.store.handoffs import (
+    TICKET_OUTCOMES,
     HandoffTicketView,
     claim_ticket,
     close_ticket,
     create_handoff_ticket,
+    finish_ticket,
     get_ticket,
+    list_claimed_tickets,
     list_waiting_tickets,
     release_ticket,
 )
-from bot.store.staff import StaffAccountView, StaffExists, create_staff, verify_staff_password
+from bot.store.staff import (
+    StaffAccountView,
+    StaffExists,
+    create_staff,
+    get_staff,
+    record_refused_login,
+    verify_staff_password,
+)
+from bot.store.staff_sessions import (
+    StaffSessionView,
+    close_staff_session,
+    find_staff_session,
+    open_staff_session,
+)
 
 __all__ = [
     "Actor", "AuditRecord", "audit", "list_audit",
@@ -41,7 +57,9 @@ __all__ = [
     "SubmissionResult", "WithdrawalResult", "cancel_deduction_authorization",
     "find_active_membership_by_id_number", "get_enrollment", "list_enrollments", "record_consent",
     "submit_enrollment", "withdraw_membership",
-    "HandoffTicketView", "claim_ticket", "close_ticket", "create_handoff_ticket", "get_ticket",
-    "list_waiting_tickets", "release_ticket",
-    "StaffAccountView", "StaffExists", "create_staff", "verify_staff_password",
+    "TICKET_OUTCOMES", "HandoffTicketView", "claim_ticket", "close_ticket", "create_handoff_ticket",
+    "finish_ticket", "get_ticket", "list_claimed_tickets", "list_waiting_tickets", "release_ticket",
+    "StaffAccountView", "StaffExists", "create_staff", "get_staff", "record_refused_login",
+    "verify_staff_password",
+    "StaffSessionView", "close_staff_session", "find_staff_session", "open_staff_session",
 ]

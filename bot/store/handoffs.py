@@ -2,7 +2,8 @@
 
 A ticket goes waiting → claimed → closed (or claimed → waiting again when released). Claiming is one
 conditional UPDATE (`... WHERE status = 'waiting'`), so when two staff members click at once exactly one
-gets the conversation. A conversation has at most one open ticket: asking again returns the open one.
+gets the conversation. A conversation has at most one open ticket: asking again returns the open one. The staff member holding a
+ticket finishes it either by handing the conversation back to the assistant or by closing it.
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from bot.store.audit import Actor, audit, refuse_personal_data
 from bot.store.models import HandoffTicket, StaffAccount, utcnow
+
+TICKET_OUTCOMES = ("handed_back", "closed")  # how the holder finished a ticket (audit detail "outcome")
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,16 @@ def list_waiting_tickets(engine: Engine) -> list[HandoffTicketView]:
         return [_view(t) for t in tickets]
 
 
+def list_claimed_tickets(engine: Engine, staff_id: int) -> list[HandoffTicketView]:
+    """The tickets a staff member holds now, the earliest claimed first."""
+    with Session(engine) as session:
+        tickets = session.execute(
+            select(HandoffTicket).where(HandoffTicket.status == "claimed", HandoffTicket.claimed_by == staff_id)
+            .order_by(HandoffTicket.claimed_at, HandoffTicket.id)
+        ).scalars()
+        return [_view(t) for t in tickets]
+
+
 def _staff_actor(session: Session, staff_id: int) -> Actor:
     username = session.execute(select(StaffAccount.username).where(StaffAccount.id == staff_id)).scalar_one()
     return Actor("staff", username)
@@ -139,3 +152,22 @@ def close_ticket(engine: Engine, ticket_id: int, actor: Actor) -> bool:
         if closed:
             audit(session, actor, "handoff.closed", f"ticket:{ticket_id}")
         return closed
+
+
+def finish_ticket(engine: Engine, ticket_id: int, staff_id: int, outcome: str) -> bool:
+    """Close a ticket the staff member holds, saying how (one of TICKET_OUTCOMES). False when they do not
+    hold it (anymore)."""
+    if outcome not in TICKET_OUTCOMES:
+        raise ValueError(f"outcome must be one of {TICKET_OUTCOMES}, not {outcome!r}")
+    with Session(engine) as session, session.begin():
+        actor = _staff_actor(session, staff_id)
+        finished = session.execute(
+            update(HandoffTicket)
+            .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "claimed",
+                   HandoffTicket.claimed_by == staff_id)
+            .values(status="closed", closed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
+        if finished:
+            audit(session, actor, "handoff.closed", f"ticket:{ticket_id}", {"outcome": outcome})
+        return finished

@@ -255,6 +255,23 @@ class StaffAccount(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
+class StaffSession(Base):
+    """A support-console login. The cookie holds a random token; only its SHA-256 is stored, so a copy of
+    the database opens no sessions. The CSRF token belongs to the session and is checked on every form."""
+
+    __tablename__ = "staff_sessions"
+    __table_args__ = (
+        Index("ix_staff_sessions_staff_id", "staff_id"),
+        Index("ix_staff_sessions_expires_at", "expires_at"),
+    )
+
+    token_hash = Column(String(64), primary_key=True)  # SHA-256 of the cookie's token, hex
+    staff_id = Column(ForeignKey("staff_accounts.id"), nullable=False)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = Column(UTCDateTime, nullable=False)
+
+
 class HandoffTicket(Base):
     """A conversation waiting for, or being handled by, a person. The summary is masked already."""
 

@@ -70,3 +70,24 @@ def verify_staff_password(engine: Engine, username: str, password: str) -> Optio
         if _hasher.check_needs_rehash(account.password_hash):
             account.password_hash = _hasher.hash(password)
         return _view(account)
+
+
+def get_staff(engine: Engine, staff_id: int) -> Optional[StaffAccountView]:
+    """The account with this id, active or not; None when there is none."""
+    with Session(engine) as session:
+        account = session.get(StaffAccount, staff_id)
+        return None if account is None else _view(account)
+
+
+def record_refused_login(engine: Engine, username: str, *, throttled: bool) -> None:
+    """Audit a refused console login under the account it tried, when that account exists.
+
+    A typed name that is no account (a typo, or someone's phone number) is recorded as `staff:?`, so the
+    audit trail never keeps what strangers type.
+    """
+    with Session(engine) as session, session.begin():
+        known = session.execute(
+            select(StaffAccount.username).where(StaffAccount.username == username.strip())
+        ).scalar_one_or_none()
+        subject = f"staff:{known}" if known else "staff:?"
+        audit(session, Actor("system", "console"), "staff.login_refused", subject, {"throttled": throttled})

@@ -165,7 +165,8 @@ class WebChatInput(SocketIOInput):
                 return
             text = data.get("message") if isinstance(data, dict) else None
             if not isinstance(text, str) or len(text) > MAX_MESSAGE_CHARS:
-                logger.warning("Ignored a malformed or overlong web chat message from %s", pseudonym(sender_id))
+                logger.warning("Ignored a malformed or overlong web chat message from %s",
+                               pseudonym(sender_id))
                 return
             await on_new_message(UserMessage(
                 text,
@@ -203,7 +204,8 @@ def _asset(path: Path, content_type: str) -> Optional[_Asset]:
     return _loaded[path]
 
 
-def _serve(request: Request, asset: Optional[_Asset], headers: Optional[Dict[str, str]] = None) -> HTTPResponse:
+def _serve(request: Request, asset: Optional[_Asset],
+           headers: Optional[Dict[str, str]] = None) -> HTTPResponse:
     if asset is None:
         return response.text("not found", status=404)
     all_headers = {"ETag": asset.etag, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",

@@ -108,7 +108,7 @@ class WeChatOutput(OutputChannel):
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
                                **kwargs: Any) -> None:
-        """A `custom` response shaped like a customer-service message ({"msgtype": ..., ...}) is sent as is."""
+        """A `custom` response shaped like a customer-service message ({"msgtype": ...}) is sent as is."""
         openid = self._openid(recipient_id)
         if openid and "msgtype" in json_message:
             await self._client.send_message({**json_message, "touser": openid})

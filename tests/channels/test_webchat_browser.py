@@ -88,7 +88,7 @@ def test_chat_in_both_languages_survives_a_reload_and_receives_agent_replies(run
     page.on("request", lambda request: None if request.url.startswith(running_assistant.url)
             else foreign_requests.append(request.url))
     console_errors: List[str] = []
-    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
 
     # Chinese: the page opens in the browser's language and the assistant greets in Chinese.
     page.goto(f"{running_assistant.url}/webhooks/webchat/")

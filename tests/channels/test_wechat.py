@@ -261,7 +261,8 @@ async def test_subscribing_greets_the_user_in_chinese(rasa):
 
 
 async def test_other_pushes_are_acknowledged_and_ignored(rasa):
-    image = (f"<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[{OPENID}]]></FromUserName>"
+    image = (f"<xml><ToUserName><![CDATA[gh_1]]></ToUserName>"
+             f"<FromUserName><![CDATA[{OPENID}]]></FromUserName>"
              f"<CreateTime>1700000000</CreateTime><MsgType><![CDATA[image]]></MsgType>"
              f"<PicUrl><![CDATA[http://example.invalid/p.jpg]]></PicUrl><MsgId>99</MsgId></xml>")
     assert await post(rasa.url, signed_query(), image) == (200, "success")

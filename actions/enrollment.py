@@ -24,9 +24,11 @@ from actions.enrollment_answers import (
     reset_answers,
     store_engine,
 )
+from actions.handoff import hand_over
 from actions.replies import say, send
 from bot import enrollment, store
 from bot.enrollment import ApplicationIncomplete, Ending
+from bot.handoff import HandoffReason
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +79,9 @@ class ActionConcludeEnrollment(Action):
             except SQLAlchemyError:
                 log.exception("the enrollment store failed while submitting")
                 say(dispatcher, "utter_store_unavailable", language)
-                return [SlotSet("enrollment_confirmed", None), FollowupAction("enrollment_form")]
+                return [SlotSet("enrollment_confirmed", None),
+                        SlotSet("handoff_reason", HandoffReason.STORE_FAILURE.value),
+                        FollowupAction("enrollment_form")]
 
         events: List[EventType] = _slot_events(reset_answers())
         for response in _ENDING_RESPONSES.get(ending, []):
@@ -94,12 +98,11 @@ class ActionConcludeEnrollment(Action):
                 say(dispatcher, "utter_screening_reason_not_sure", language)
             if ending is Ending.DECLINED:
                 say(dispatcher, "utter_offer_person_to_contest", language)
+        if ending is Ending.DECLINED:
+            events.append(SlotSet("handoff_reason", HandoffReason.CONTEST_DECLINED.value))
         if ending is Ending.MANUAL_REVIEW and result is not None:
-            await asyncio.to_thread(
-                store.create_handoff_ticket, store_engine(),
-                conversation_id=tracker.sender_id, channel=conversation_of(tracker, language).channel,
-                language=language, reason="manual_review",
-                summary=enrollment.handoff_summary(app, result.enrollment_number))
+            events += await hand_over(dispatcher, tracker, HandoffReason.MANUAL_REVIEW,
+                                      {"enrollment_number": result.enrollment_number})
 
         if ending is Ending.CONFIRMED and result is not None:
             if result.status == "already_member":

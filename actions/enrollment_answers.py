@@ -104,6 +104,8 @@ def check_id_number(value: Any, tracker: Tracker) -> Checked:
     try:
         member = enrollment.read_id_number(text, today)
     except IdentityError as problem:
+        if problem.unsupported_document:
+            refused = {**refused, "handoff_reason": "unsupported_document"}
         return Checked(refused).say(f"utter_id_number_{problem.code}")
 
     stated = enrollment.stated_birth_date(text)
@@ -111,6 +113,7 @@ def check_id_number(value: Any, tracker: Tracker) -> Checked:
         mismatches = int(tracker.get_slot("birth_date_mismatches") or 0) + 1
         checked = Checked({**refused, "birth_date_mismatches": float(mismatches)})
         if mismatches >= load_plan().handoff.birth_date_mismatches:
+            checked.slots["handoff_reason"] = "birth_date_mismatch"
             return checked.say("utter_birth_date_mismatch_person")
         return checked.say("utter_birth_date_mismatch")
 

@@ -1,4 +1,5 @@
-"""What the assistant does when it cannot tell what to do next: say so and offer what it can do.
+"""What the assistant does when it cannot tell what to do next: say so and offer what it can do; the
+second time in a row, hand the conversation to a person.
 
 The message that confused it is taken back out of the conversation (UserUtteranceReverted), so the
 dialogue continues from where it was rather than from the misunderstanding.
@@ -11,13 +12,33 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handoff import hand_over
+from bot.handoff import HandoffReason
+from bot.plan.config import load_plan
+
+FALLBACK = "action_default_fallback"
+
+
+def misunderstandings_in_a_row(tracker: Tracker) -> int:
+    """How many of the assistant's latest turns, this one included, were fallbacks."""
+    count = 1
+    turns = [e.get("name") for e in tracker.events
+             if e.get("event") == "action" and e.get("name") not in ("action_listen", None)]
+    for name in reversed(turns):
+        if name != FALLBACK:
+            break
+        count += 1
+    return count
+
 
 class ActionDefaultFallback(Action):
     def name(self) -> Text:
-        return "action_default_fallback"
+        return FALLBACK
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        if misunderstandings_in_a_row(tracker) >= load_plan().handoff.consecutive_misunderstandings:
+            return [UserUtteranceReverted(), *await hand_over(dispatcher, tracker, HandoffReason.MISUNDERSTOOD)]
         dispatcher.utter_message(response="utter_clarify")
         return [UserUtteranceReverted()]

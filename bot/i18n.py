@@ -7,7 +7,7 @@ are some: ¥100,000 and ¥0.37 in Chinese, CN¥100,000 and CN¥0.37 in English.
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from babel import Locale
@@ -39,6 +39,15 @@ def format_money(amount: Decimal | int, lang: str | None, currency: str = DEFAUL
 def format_date(day: date, lang: str | None) -> str:
     """A date in the locale's medium format: 2027年2月27日 or Feb 27, 2027."""
     return babel_dates.format_date(day, "medium", locale=locale_for(lang))
+
+
+def format_datetime(moment: datetime, lang: str | None) -> str:
+    """A date (medium) and time (short) in the moment's own time zone, joined the locale's way:
+    2026年11月29日 09:00 or Nov 29, 2026, 9:00 AM."""
+    locale = locale_for(lang)
+    day = babel_dates.format_date(moment, "medium", locale=locale)
+    clock = babel_dates.format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)
+    return str(locale.datetime_formats["medium"]).replace("{1}", day).replace("{0}", clock)
 
 
 def format_number(number: Decimal | int, lang: str | None) -> str:

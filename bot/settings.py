@@ -54,7 +54,18 @@ SETTINGS: dict[str, Setting] = {
                 "The plan configuration file (ages, screening, payouts, costs, consent versions)."),
         Setting("TEST_POSTGRES_URL", "",
                 "PostgreSQL URL for the store tests; CI sets it and the tests then cannot skip."),
+        Setting("STAFF_HOURS", "09:00-21:00",
+                "When support staff answer handed-over conversations, China time (HH:MM-HH:MM)."),
         Setting("LOG_LEVEL", "INFO", "Log level of the launcher and the action server."),
+        Setting("RASA_URL", "",
+                "Base URL of the Rasa server's HTTP API for the support console (default "
+                "http://localhost:RASA_PORT)."),
+        Setting("CONSOLE_HOST", "127.0.0.1",
+                "Address the support console listens on (0.0.0.0 to serve other machines, behind HTTPS)."),
+        Setting("CONSOLE_PORT", "5080", "Port of the support console (`python -m bot.console`)."),
+        Setting("CONSOLE_SESSION_HOURS", "12", "How long a support-console login lasts, in hours."),
+        Setting("CONSOLE_SECURE_COOKIES", "false",
+                "true: the console's cookies are sent over HTTPS only (set it when served through HTTPS)."),
         Setting("WECHAT_TOKEN", "",
                 "WeChat Official Account server token (signs every webhook call); the WeChat channel "
                 "answers 403 to everything while it is empty."),
@@ -82,6 +93,10 @@ def data_dir() -> Path:
 
 def database_url() -> str:
     return get("DATABASE_URL") or f"sqlite:///{data_dir() / 'enrollment.db'}"
+
+
+def rasa_url() -> str:
+    return (get("RASA_URL") or f"http://localhost:{get('RASA_PORT')}").rstrip("/")
 
 
 def tracker_db() -> str:

@@ -1,5 +1,8 @@
-"""Answers of a typical enrollment, for the enrollment tests."""
+"""Answers of a typical enrollment and a tracker holding them, for the action tests."""
+import time
 from datetime import date
+
+from rasa_sdk import Tracker
 
 TODAY = date(2026, 11, 28)
 MOTHER_ID = "110105196103150029"   # female, born 1961-03-15: 65 on 2026-11-28
@@ -27,3 +30,19 @@ def answers(**overrides):
     }
     base.update(overrides)
     return base
+
+
+def tracker(slots, *, text="", intent="inform", entities=(), extracted=None, sender="rest:tester"):
+    """A tracker whose latest user message set `extracted` (the slots the form must validate)."""
+    now = time.time()
+    events = [{"event": "session_started", "timestamp": now - 60},
+              # the answers given earlier in the conversation
+              *({"event": "slot", "name": name, "value": value, "timestamp": now - 30}
+                for name, value in slots.items()),
+              {"event": "user", "text": text, "timestamp": now,
+               "parse_data": {"intent": {"name": intent}, "entities": list(entities)}}]
+    for name, value in (extracted or {}).items():
+        events.append({"event": "slot", "name": name, "value": value, "timestamp": now})
+    return Tracker(sender, {"language": "zh", **slots, **(extracted or {})},
+                   {"text": text, "intent": {"name": intent}, "entities": list(entities)},
+                   events, False, None, {"name": "enrollment_form"}, "action_listen")

@@ -1,10 +1,8 @@
 """The enrollment actions as the action server runs them: a Tracker in, events and responses out."""
-import time
 from datetime import datetime, timezone
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -12,34 +10,9 @@ from actions.enrollment import ActionConcludeEnrollment, ActionCorrectAnswer
 from actions.enrollment_form import ValidateEnrollmentForm
 from bot import enrollment, store
 from bot.enrollment import Application, Conversation
-from tests.enrollment.helpers import FATHER_ID, MOTHER_ID, SCREENING_KEYS, TODAY, answers
+from tests.enrollment.helpers import FATHER_ID, MOTHER_ID, SCREENING_KEYS, TODAY, answers, tracker
 
 DOMAIN = Domain.load("domain").as_dict()
-
-
-@pytest.fixture(autouse=True)
-def enrollment_store(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'enrollment.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    store.upgrade_schema(url)
-    return store.engine_for(url)
-
-
-def tracker(slots, *, text="", intent="inform", entities=(), extracted=None, sender="rest:tester"):
-    """A tracker whose latest user message set `extracted` (the slots the form must validate)."""
-    now = time.time()
-    events = [{"event": "session_started", "timestamp": now - 60},
-              # the answers given earlier in the conversation
-              *({"event": "slot", "name": name, "value": value, "timestamp": now - 30}
-                for name, value in slots.items()),
-              {"event": "user", "text": text, "timestamp": now,
-               "parse_data": {"intent": {"name": intent}, "entities": list(entities)}}]
-    for name, value in (extracted or {}).items():
-        events.append({"event": "slot", "name": name, "value": value, "timestamp": now})
-    return Tracker(sender, {"language": "zh", **slots, **(extracted or {})},
-                   {"text": text, "intent": {"name": intent}, "entities": list(entities)},
-                   events, False, None, {"name": "enrollment_form"}, "action_listen")
 
 
 async def validate(slots, **kwargs):

@@ -1,0 +1,64 @@
+"""Handing the conversation to support staff: a ticket in the store, the conversation paused, the user
+told when a person will reply.
+
+The ticket's summary is what staff see first: the relationship, the member's age and how far the
+screening got, never the name, ID number or phone (bot.enrollment.handoff_summary). Pausing also clears
+the form's pending question, so nothing the user types while staff are in charge can answer a consent or
+a check; the form asks it again when the assistant is back.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.conversation import language_of
+from actions.enrollment_answers import application_of, conversation_of, store_engine
+from actions.replies import say
+from bot import enrollment, i18n, store
+from bot.handoff import HandoffReason, staff_hours
+
+log = logging.getLogger(__name__)
+
+
+async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: HandoffReason,
+                    extra: Optional[Dict[Text, Any]] = None) -> List[EventType]:
+    """Open (or find) the ticket, tell the user, and pause: the events that do it."""
+    language = language_of(tracker)
+    summary = {**enrollment.handoff_summary(application_of(tracker)), **(extra or {})}
+    try:
+        await asyncio.to_thread(
+            store.create_handoff_ticket, store_engine(), conversation_id=tracker.sender_id,
+            channel=conversation_of(tracker, language).channel, language=language, reason=reason.value,
+            summary=summary)
+    except SQLAlchemyError:
+        log.exception("could not open a handoff ticket")
+        say(dispatcher, "utter_handoff_unavailable", language)
+        return []
+    hours, now = staff_hours(), datetime.now(timezone.utc)
+    if hours.is_open(now):
+        say(dispatcher, "utter_handoff_now", language)
+    else:
+        opening = hours.next_opening(now)
+        say(dispatcher, "utter_handoff_later", language, staff_hours=hours.describe(),
+            next_opening=i18n.format_datetime(opening, language))
+    return [SlotSet("handoff_reason", None), SlotSet("requested_slot", None), ConversationPaused()]
+
+
+class ActionHandoff(Action):
+    """The user asked for a person ("转人工"): hand over, with the reason a person was last offered."""
+
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        hint = tracker.get_slot("handoff_reason")
+        reason = HandoffReason(hint) if hint in HandoffReason._value2member_map_ else HandoffReason.USER_REQUEST
+        return await hand_over(dispatcher, tracker, reason)

@@ -1,0 +1,68 @@
+"""Whole enrollments through the REST channel against the real assistant, then the rows in the store."""
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from bot import store
+from bot.language import script_language
+
+pytestmark = pytest.mark.rasa_server
+
+ZH_CONVERSATION = [
+    "我想给我妈报名防癌计划", "她叫王秀英", "110105196103150029", "139-1234-5678",
+    "同意", "同意", "她同意的", "没有", "没得过", "从来没有", "没有", "都没有", "没有",
+    "确认属实", "同意扣款授权", "正确，提交",
+]
+EN_CONVERSATION = [
+    "I want to sign my dad up for the cancer plan", "his name is Li Wei", "110105195807200018",
+    "+86 138 1234 5678", "I agree", "yes", "yes he agrees", "no", "never", "nope", "I don't think so",
+    "no", "no", "I confirm", "I authorize", "correct",
+]
+
+
+def converse(assistant, sender, messages):
+    transcript = []
+    for message in messages:
+        replies = assistant.texts(sender, message)
+        assert replies, f"no answer to {message!r}"
+        transcript.append((message, replies))
+    return transcript
+
+
+def enrollment_rows(assistant, number):
+    engine = store.engine_for(f"sqlite:///{assistant.data_dir / 'enrollment.db'}")
+    with engine.connect() as connection:
+        enrollment = connection.execute(
+            text("SELECT id, status FROM enrollments WHERE enrollment_number = :n"), {"n": number}).one()
+        counts = {
+            table: connection.execute(text(f"SELECT count(*) FROM {table} WHERE enrollment_id = :e"),
+                                      {"e": enrollment.id}).scalar_one()
+            for table in ("screening_answers", "consent_records", "deduction_authorizations")
+        }
+        audit = connection.execute(text("SELECT count(*) FROM audit_trail WHERE subject = :n"),
+                                   {"n": f"enrollment:{number}"}).scalar_one()
+    return enrollment.status, counts, audit
+
+
+@pytest.mark.parametrize("messages, language, done_marker", [
+    (ZH_CONVERSATION, "zh", "报名成功"),
+    (EN_CONVERSATION, "en", "All done"),
+])
+def test_a_whole_enrollment_is_stored_with_its_answers_consents_and_authorization(
+        running_assistant, messages, language, done_marker):
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    transcript = converse(running_assistant, sender, messages)
+    for _, replies in transcript:
+        assert all(script_language(reply) in (language, None) for reply in replies), replies
+    final = " ".join(transcript[-1][1])
+    assert done_marker in final
+    assert "2027" in final  # the cover start date, formatted for the language
+    number = running_assistant.tracker(sender)["slots"]["enrollment_number"]
+    status, counts, audit = enrollment_rows(running_assistant, number)
+    assert status == "active"
+    assert counts == {"screening_answers": 6, "consent_records": 5, "deduction_authorizations": 1}
+    assert audit >= 1
+    # The ID number was read back masked before the confirmation.
+    read_back = " ".join(transcript[-2][1])
+    assert "********" in read_back

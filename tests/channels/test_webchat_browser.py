@@ -60,8 +60,26 @@ def wait_for_reply(page, before: int) -> str:
     return bot_texts(page)[before]
 
 
+def settle(page) -> None:
+    """Waits until the widget has shown the replies it is still holding back.
+
+    It shows a turn's messages one by one, each after a typing delay; the next question must not be
+    mistaken for the answer of the last one.
+    """
+    shown, quiet_checks = -1, 0
+    for _ in range(REPLY_TIMEOUT_MS // 500):
+        now = page.locator(".rw-response").count()
+        typing = page.locator(".rw-typing-indication").count() > 0
+        quiet_checks = quiet_checks + 1 if now == shown and not typing else 0
+        if quiet_checks == 3:
+            return
+        shown = now
+        page.wait_for_timeout(500)
+
+
 def say(page, text: str) -> str:
     """Types `text` into the widget and returns the first reply that follows it."""
+    settle(page)
     before = page.locator(".rw-response").count()
     page.locator(".rw-new-message").fill(text)
     page.keyboard.press("Enter")
@@ -121,6 +139,7 @@ def test_chat_in_both_languages_survives_a_reload_and_receives_agent_replies(run
     assert {e["metadata"].get("language") for e in events if e.get("event") == "user"} >= {"zh", "en"}
 
     # An agent's reply pushed through the HTTP API appears in the open page.
+    settle(page)
     before = page.locator(".rw-response").count()
     push_agent_reply(running_assistant, sender_id, "人工客服：您好，我是小李。")
     assert wait_for_reply(page, before) == "人工客服：您好，我是小李。"

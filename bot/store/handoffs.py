@@ -2,8 +2,9 @@
 
 A ticket goes waiting → claimed → closed (or claimed → waiting again when released). Claiming is one
 conditional UPDATE (`... WHERE status = 'waiting'`), so when two staff members click at once exactly one
-gets the conversation. A conversation has at most one open ticket: asking again returns the open one. The staff member holding a
-ticket finishes it either by handing the conversation back to the assistant or by closing it.
+gets the conversation. A conversation has at most one open ticket: asking again returns the open one.
+The staff member holding a ticket finishes it by handing the conversation back to the assistant or by
+closing it.
 """
 from __future__ import annotations
 
@@ -98,7 +99,8 @@ def list_claimed_tickets(engine: Engine, staff_id: int) -> list[HandoffTicketVie
     """The tickets a staff member holds now, the earliest claimed first."""
     with Session(engine) as session:
         tickets = session.execute(
-            select(HandoffTicket).where(HandoffTicket.status == "claimed", HandoffTicket.claimed_by == staff_id)
+            select(HandoffTicket)
+            .where(HandoffTicket.status == "claimed", HandoffTicket.claimed_by == staff_id)
             .order_by(HandoffTicket.claimed_at, HandoffTicket.id)
         ).scalars()
         return [_view(t) for t in tickets]

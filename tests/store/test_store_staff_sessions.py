@@ -83,7 +83,8 @@ def test_refused_logins_are_audited_without_what_strangers_type(engine):
     create_staff(engine, "alice", "correct horse")
     record_refused_login(engine, "alice", throttled=False)
     record_refused_login(engine, "13912345678", throttled=True)  # no account: a phone number, maybe
-    refused = [(e.subject, e.details) for e in reversed(list_audit(engine)) if e.action == "staff.login_refused"]
+    refused = [(e.subject, e.details) for e in reversed(list_audit(engine))
+               if e.action == "staff.login_refused"]
     assert refused == [("staff:alice", {"throttled": False}), ("staff:?", {"throttled": True})]
 
 

@@ -1,0 +1,104 @@
+"""The support console's aiohttp application: its routes, middlewares and the resources it holds.
+
+    GET  /                               the queue (waiting conversations, oldest first; yours)
+    GET  /queue.json                     the same, as data for the page to refresh itself
+    GET  /tickets/{id}                   one conversation: ticket, notes, whole transcript, actions
+    GET  /tickets/{id}/transcript.json   the transcript again (for the staff member holding the ticket)
+    POST /tickets/{id}/claim             take it (one winner when several click at once)
+    POST /tickets/{id}/reply             say something to the user
+    POST /tickets/{id}/hand-back         the assistant takes over again and says so
+    POST /tickets/{id}/close             settled: close the ticket, the assistant answers what comes next
+    POST /tickets/{id}/release           back into the queue for someone else
+    GET  /login, POST /login, POST /logout
+    GET  /language/{zh|en}?next=/path    switch the console's language
+    GET  /health                         "ok", for the launcher and load balancers
+    GET  /static/...                     console.css, console.js
+
+Each request passes, in order: language → staff session → login check → CSRF check → handler. Responses
+carry a strict Content-Security-Policy (scripts and styles from this site only) and no-framing headers.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import AsyncIterator
+
+from aiohttp import ClientSession, ClientTimeout, web
+
+from bot.console import auth, keys, queue, tickets
+from bot.console.config import ConsoleConfig
+from bot.console.csrf import LOGIN_ROUTE, csrf_middleware
+from bot.console.i18n import load_translations
+from bot.console.language_switch import language_middleware, switch_language
+from bot.console.login_throttle import LoginThrottle
+from bot.console.rasa_api import RasaClient
+from bot.console.sessions import staff_session_middleware
+from bot.store import engine_for
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+TICKET = r"/tickets/{ticket_id:\d+}"
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.Response(text="ok")
+
+
+ROUTES = [
+    web.get("/", queue.queue_page, name="queue"),
+    web.get("/queue.json", queue.queue_json, name="queue_json"),
+    web.get(TICKET, tickets.ticket_page, name="ticket"),
+    web.get(TICKET + "/transcript.json", tickets.transcript_json, name="transcript_json"),
+    web.post(TICKET + "/claim", tickets.claim, name="claim"),
+    web.post(TICKET + "/reply", tickets.reply, name="reply"),
+    web.post(TICKET + "/hand-back", tickets.hand_back, name="hand_back"),
+    web.post(TICKET + "/close", tickets.close, name="close"),
+    web.post(TICKET + "/release", tickets.release, name="release"),
+    web.get("/login", auth.login_form, name="login_form"),
+    web.post("/login", auth.login, name=LOGIN_ROUTE),
+    web.post("/logout", auth.logout, name="logout"),
+    web.get("/language/{language}", switch_language, name="switch_language"),
+    web.get("/health", health, name="health"),
+    web.static("/static", STATIC_DIR, name="static"),
+]
+
+
+def create_app(config: ConsoleConfig) -> web.Application:
+    """The console, ready for `web.run_app` or a TestServer. The store's schema must be current already."""
+    app = web.Application(middlewares=[language_middleware, staff_session_middleware, auth.require_staff,
+                                       csrf_middleware])
+    app[keys.CONFIG] = config
+    app[keys.TRANSLATIONS] = load_translations()
+    app[keys.LOGIN_THROTTLE] = LoginThrottle(config.login_failures_allowed, config.login_failure_window)
+    app.add_routes(ROUTES)
+    app.cleanup_ctx.extend([_store, _rasa])
+    app.on_response_prepare.append(_security_headers)
+    return app
+
+
+async def _store(app: web.Application) -> AsyncIterator[None]:
+    engine = engine_for(app[keys.CONFIG].database_url)
+    app[keys.ENGINE] = engine
+    yield
+    engine.dispose()
+
+
+async def _rasa(app: web.Application) -> AsyncIterator[None]:
+    config = app[keys.CONFIG]
+    async with ClientSession(timeout=ClientTimeout(total=config.rasa_timeout_seconds)) as http:
+        app[keys.RASA] = RasaClient(http, config.rasa_url, config.rasa_token)
+        yield
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    response.headers.update(SECURITY_HEADERS)
+    if request.path != "/health" and not request.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "no-store"  # pages hold conversations: keep them out of caches

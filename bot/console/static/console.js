@@ -1,0 +1,90 @@
+// The support console's only script: keeps the queue and the transcript current without a reload, and
+// asks before a button that ends something. Every text goes in as textContent, never as HTML.
+"use strict";
+
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
+function element(tag, attributes, children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
+  for (const child of children || []) {
+    node.append(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+function postButton(action, label) {
+  const token = element("input", { type: "hidden", name: "csrf_token", value: csrfToken() });
+  const button = element("button", { type: "submit" }, [label]);
+  return element("form", { method: "post", action: action, class: "inline" }, [token, button]);
+}
+
+// Same structure as queue.py's _waiting_row and _mine_item.
+function waitingRow(entry, claimLabel) {
+  return element("tr", { "data-ticket": String(entry.id) }, [
+    element("td", {}, [element("a", { href: entry.url }, ["#" + entry.id])]),
+    element("td", {}, [entry.language_label]),
+    element("td", {}, [entry.reason_label]),
+    element("td", {}, [entry.channel_label]),
+    element("td", {}, [entry.waiting_label]),
+    element("td", {}, [postButton(entry.claim_url, claimLabel)]),
+  ]);
+}
+
+function mineItem(entry) {
+  const text = "#" + entry.id + " · " + entry.language_label + " · " + entry.reason_label;
+  return element("li", { "data-ticket": String(entry.id) }, [element("a", { href: entry.url }, [text])]);
+}
+
+// Same structure as ticket_page.py's _transcript_line.
+function transcriptLine(entry) {
+  const children = [
+    element("span", { class: "who" }, [entry.speaker_label]), " ",
+    element("time", {}, [entry.time]),
+    element("p", { class: "text" }, [entry.text]),
+  ];
+  if (entry.buttons.length) {
+    children.push(element("ul", { class: "buttons" }, entry.buttons.map((t) => element("li", {}, [t]))));
+  }
+  return element("li", { class: "line " + entry.speaker }, children);
+}
+
+function poll(node, render) {
+  const interval = Number(node.dataset.interval) || 3000;
+  async function refresh() {
+    try {
+      const response = await fetch(node.dataset.source, { credentials: "same-origin" });
+      if (response.status === 401) { window.location.reload(); return; }
+      if (response.ok) render(await response.json());
+    } catch (error) { /* offline for a moment: try again next time */ }
+    window.setTimeout(refresh, interval);
+  }
+  window.setTimeout(refresh, interval);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const queue = document.getElementById("queue");
+  if (queue && queue.dataset.source) {
+    poll(queue, (data) => {
+      queue.tBodies[0].replaceChildren(...data.waiting.map((e) => waitingRow(e, queue.dataset.claim)));
+      document.getElementById("queue-empty").hidden = data.waiting.length > 0;
+      document.getElementById("mine").replaceChildren(...data.mine.map(mineItem));
+      document.getElementById("mine-empty").hidden = data.mine.length > 0;
+    });
+  }
+  const transcript = document.getElementById("transcript");
+  if (transcript && transcript.dataset.source) {
+    poll(transcript, (data) => {
+      const atBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 40;
+      transcript.replaceChildren(...data.lines.map(transcriptLine));
+      if (atBottom) transcript.lastElementChild?.scrollIntoView({ block: "end" });
+    });
+  }
+  document.addEventListener("submit", (event) => {
+    const question = event.target.dataset.confirm;
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+});

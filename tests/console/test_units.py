@@ -1,0 +1,114 @@
+"""The console's small parts on their own: the login throttle, reading a tracker, and the Rasa client."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from aiohttp import ClientSession
+
+from bot.console.login_throttle import LoginThrottle
+from bot.console.pages import local_path
+from bot.console.rasa_api import RasaClient, RasaUnavailable
+from bot.console.transcript import conversation_from_tracker
+from console_support import RASA_TOKEN
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_throttle_blocks_after_the_allowed_failures_until_they_age_out():
+    clock = Clock()
+    throttle = LoginThrottle(3, timedelta(minutes=15), clock=clock)
+    for _ in range(3):
+        assert not throttle.is_blocked("Alice", "10.0.0.1")
+        throttle.record_failure("Alice", "10.0.0.1")
+        clock.now += 60
+    assert throttle.is_blocked("alice ", "10.0.0.1")  # usernames compare as typed loosely
+    assert not throttle.is_blocked("alice", "10.0.0.2") and not throttle.is_blocked("bob", "10.0.0.1")
+    clock.now += 15 * 60 - 3 * 60 + 1  # the first failure leaves the window
+    assert not throttle.is_blocked("alice", "10.0.0.1")
+    throttle.record_failure("alice", "10.0.0.1")
+    assert throttle.is_blocked("alice", "10.0.0.1")
+    throttle.clear("alice", "10.0.0.1")
+    assert not throttle.is_blocked("alice", "10.0.0.1")
+
+
+def test_the_throttle_keeps_a_bounded_number_of_pairs(monkeypatch):
+    from bot.console import login_throttle
+
+    monkeypatch.setattr(login_throttle, "MAX_TRACKED_PAIRS", 100)
+    clock = Clock()
+    throttle = LoginThrottle(5, timedelta(minutes=15), clock=clock)
+    for i in range(1000):
+        clock.now += 1
+        throttle.record_failure(f"user{i}", "10.0.0.1")
+    assert len(throttle._failures) <= 100
+    assert "user999" in {name for name, _ in throttle._failures}
+
+
+def test_a_tracker_becomes_the_lines_people_said_in_order():
+    tracker = {"paused": True, "latest_input_channel": "webchat", "events": [
+        {"event": "action", "name": "action_session_start", "timestamp": 1},
+        {"event": "user", "text": "转人工", "timestamp": 2},
+        {"event": "bot", "text": "好的", "timestamp": 3, "data": {"buttons": [{"title": "是"}, "junk"]}},
+        {"event": "slot", "name": "language", "value": "zh", "timestamp": 4},
+        {"event": "pause", "timestamp": 5},
+        {"event": "bot", "text": "我是客服", "timestamp": 6, "metadata": {"staff_id": 3}},
+        {"event": "resume", "timestamp": 7},
+        {"event": "user", "text": "EXTERNAL: resume_conversation", "timestamp": 8},
+        {"event": "bot", "timestamp": 9, "data": {"image": "https://example/x.png"}},
+    ]}
+    conversation = conversation_from_tracker(tracker)
+    assert [(l.speaker, l.text, l.staff_id, l.buttons) for l in conversation.lines] == [
+        ("user", "转人工", None, ()), ("assistant", "好的", None, ("是",)), ("paused", "", None, ()),
+        ("staff", "我是客服", 3, ()), ("resumed", "", None, ()), ("assistant", "", None, ()),
+    ]
+    assert conversation.paused and conversation.latest_input_channel == "webchat"
+    assert [l.at.timestamp() for l in conversation.lines] == [2, 3, 5, 6, 7, 9]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("/tickets/3?notice=x", "/tickets/3?notice=x"), ("", "/"), (None, "/"), ("//evil.example", "/"),
+    ("https://evil.example", "/"), ("/\\evil.example", "/"), ("/ok\r\nSet-Cookie: x=y", "/"),
+])
+def test_redirects_stay_on_the_site(value, expected):
+    assert local_path(value) == expected
+
+
+async def test_rasa_errors_name_the_call_never_the_token(fake_rasa):
+    fake_rasa.fail = True
+    async with ClientSession() as http:
+        rasa = RasaClient(http, fake_rasa.url + "/", RASA_TOKEN)
+        with pytest.raises(RasaUnavailable) as refused:
+            await rasa.resume("web:1")
+        assert str(refused.value) == "Rasa POST /conversations/{id}/tracker/events: HTTP 500"
+
+        unreachable = RasaClient(http, "http://127.0.0.1:9", RASA_TOKEN)
+        with pytest.raises(RasaUnavailable) as down:
+            await unreachable.conversation("web:1")
+        assert RASA_TOKEN not in str(down.value) and down.value.__cause__ is None
+
+
+async def test_conversation_ids_are_quoted_into_the_path(fake_rasa):
+    async with ClientSession() as http:
+        await RasaClient(http, fake_rasa.url, RASA_TOKEN).pause("api:partner/x y")
+    assert fake_rasa.calls[0].conversation_id == "api:partner/x y"
+
+
+def test_the_console_never_loads_rasa():
+    """The console is aiohttp and the store: it talks to Rasa over HTTP only, and starts in a moment."""
+    import subprocess
+    import sys
+
+    from bot.settings import PROJECT_ROOT
+
+    check = ("import bot.console.app, bot.console.__main__, sys; "
+             "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('rasa', 'rasa_sdk', 'sanic')); "
+             "print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr

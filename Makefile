@@ -15,7 +15,12 @@ run: setup $(MODEL)
 
 test: setup $(MODEL) validate pytest story-test
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed web/node_modules/.installed
+
+# The web chat widget (rasa-webchat) from the npm registry, served by the Rasa server itself.
+web/node_modules/.installed: web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund
+	@touch $@
 
 $(VENV)/.installed: requirements.lock scripts/setup-venv.sh
 	scripts/setup-venv.sh
@@ -30,6 +35,7 @@ validate: setup
 	$(BIN)/rasa data validate --domain domain --fail-on-warnings
 
 pytest: setup $(MODEL)
+	scripts/setup-browser.sh
 	$(BIN)/python -m pytest
 
 story-test: setup $(MODEL)

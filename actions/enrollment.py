@@ -178,23 +178,32 @@ def _value_in_message(field: Text, tracker: Tracker) -> Any:
 
 
 class ActionAcceptOffer(Action):
-    """"Yes" to enrolling the other parent: start the form with the relationship already known."""
+    """"Yes" to what was just offered: carry on an unfinished enrollment, or enroll the other parent with
+    the relationship already known. The form runs next."""
 
     def name(self) -> Text:
         return "action_accept_offer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        relationship = tracker.get_slot("offered_relationship")
-        return [SlotSet("pending_offer", None), SlotSet("offered_relationship", None),
-                *_slot_events(reset_answers()), SlotSet("relationship", relationship)]
+        events: List[EventType] = [SlotSet("pending_offer", None), SlotSet("offered_relationship", None)]
+        if tracker.get_slot("pending_offer") == "other_parent":
+            events += [*_slot_events(reset_answers()),
+                       SlotSet("relationship", tracker.get_slot("offered_relationship"))]
+        return events
 
 
 class ActionDeclineOffer(Action):
+    """"No" to what was just offered; an unfinished enrollment that is not resumed is forgotten."""
+
     def name(self) -> Text:
         return "action_decline_offer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        events: List[EventType] = [SlotSet("pending_offer", None), SlotSet("offered_relationship", None)]
+        if tracker.get_slot("pending_offer") == "resume":
+            say(dispatcher, "utter_resume_declined", language_of(tracker))
+            return events + _slot_events(reset_answers())
         say(dispatcher, "utter_anything_else", language_of(tracker))
-        return [SlotSet("pending_offer", None), SlotSet("offered_relationship", None)]
+        return events

@@ -1,4 +1,5 @@
-"""Starting a conversation session: carry the slots over and seed the language from the channel.
+"""Starting a conversation session: carry the slots over, seed the language from the channel, and offer
+to carry on an enrollment the user left unfinished.
 
 A channel may say which language its page or user prefers (`{"language": "zh"|"en"}` in the message
 metadata, e.g. the web chat's language switch); that seeds the `language` slot until the user's own
@@ -12,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.enrollment_answers import is_enrolling
 from bot.language import normalise_language
 
 
@@ -34,5 +36,8 @@ class ActionSessionStart(Action):
         language = normalise_language(metadata.get("language")) if isinstance(metadata, dict) else None
         if language:
             events.append(SlotSet("language", language))
+        if is_enrolling(tracker):
+            dispatcher.utter_message(response="utter_offer_resume")
+            events += [SlotSet("pending_offer", "resume"), SlotSet("requested_slot", None)]
         events.append(ActionExecuted("action_listen"))
         return events

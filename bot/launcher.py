@@ -93,7 +93,8 @@ def services(rasa_port: int, action_port: int, token: str) -> list[Service]:
             "Rasa server",
             [rasa, "run", "--enable-api", "--auth-token", token, "--port", str(rasa_port),
              "--model", str(MODEL), "--endpoints", settings.get("RASA_ENDPOINTS"),
-             "--credentials", settings.get("RASA_CREDENTIALS")],
+             "--credentials", settings.get("RASA_CREDENTIALS"),
+             *(["--cors", *settings.get("RASA_CORS").split()] if settings.get("RASA_CORS") else [])],
             f"http://localhost:{rasa_port}/",
         ),
     ]

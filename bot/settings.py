@@ -35,6 +35,9 @@ SETTINGS: dict[str, Setting] = {
                 "URL Rasa calls for custom actions (default http://localhost:ACTION_PORT/webhook)."),
         Setting("RASA_API_TOKEN", "",
                 "Token protecting Rasa's HTTP API; generated into DATA_DIR/rasa-api-token when empty."),
+        Setting("RASA_CORS", "",
+                "Origins allowed to embed the web chat from other sites (e.g. https://www.example.org; "
+                "space-separated; empty: same origin only)."),
         Setting("RASA_CREDENTIALS", "credentials.yml",
                 "Rasa channel credentials file (REST, web chat, WeChat, ...)."),
         Setting("TRACKER_DB", "",

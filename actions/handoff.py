@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -48,7 +48,10 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
         opening = hours.next_opening(now)
         say(dispatcher, "utter_handoff_later", language, staff_hours=hours.describe(),
             next_opening=i18n.format_datetime(opening, language))
-    return [SlotSet("handoff_reason", None), SlotSet("requested_slot", None), ConversationPaused()]
+    # A paused conversation predicts nothing, not even listening; record the listen so that when staff
+    # hand back (resume + the resume_conversation intent) the rules see an ordinary user turn.
+    return [SlotSet("handoff_reason", None), SlotSet("requested_slot", None), ConversationPaused(),
+            ActionExecuted("action_listen")]
 
 
 class ActionHandoff(Action):

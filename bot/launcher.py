@@ -67,23 +67,33 @@ def ensure_port_free(port: int, setting: str) -> None:
             ) from None
 
 
-def child_environment(action_port: int) -> dict[str, str]:
-    """The variables endpoints.yml and credentials.yml refer to, with their defaults filled in."""
+def child_environment(rasa_port: int, action_port: int, console_port: Optional[int] = None
+                      ) -> dict[str, str]:
+    """The variables endpoints.yml, credentials.yml and the console refer to, defaults filled in."""
     env = dict(os.environ)
+    env.update({"RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port)})
+    if console_port is not None:
+        env["CONSOLE_PORT"] = str(console_port)
     env.setdefault("ACTION_ENDPOINT_URL", settings.get("ACTION_ENDPOINT_URL")
                    or f"http://localhost:{action_port}/webhook")
     env["TRACKER_DB"] = settings.tracker_db()
     env["DATA_DIR"] = str(settings.data_dir())
+    env["RASA_API_TOKEN"] = api_token()
     # Rasa loads the project's own components (tokenizer, response generator) by module path.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(settings.PROJECT_ROOT), env.get("PYTHONPATH")]))
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     return env
 
 
-def services(rasa_port: int, action_port: int, token: str) -> list[Service]:
+def services(rasa_port: int, action_port: int, token: str, console_port: Optional[int] = None
+             ) -> list[Service]:
     bin_dir = Path(sys.executable).parent
     rasa = str(bin_dir / "rasa")
-    return [
+    console = [] if console_port is None else [
+        Service("support console", [sys.executable, "-m", "bot.console"],
+                f"http://localhost:{console_port}/health"),
+    ]
+    return [*console,
         Service(
             "action server",
             [rasa, "run", "actions", "--actions", "actions", "--port", str(action_port)],
@@ -145,30 +155,34 @@ def upgrade_store() -> None:
     upgrade_schema(settings.database_url())
 
 
-def banner(rasa_port: int, token_file: Path) -> str:
+def banner(rasa_port: int, console_port: int, token_file: Path) -> str:
     return f"""
 The assistant is running.
+  Web chat:      http://localhost:{rasa_port}/webhooks/webchat/
   Chat (REST):   curl -s -XPOST localhost:{rasa_port}/webhooks/rest/webhook \\
                    -H 'Content-Type: application/json' -d '{{"sender": "me", "message": "你好"}}'
+  Support console: http://localhost:{console_port}/
+                 first staff account: .venv/bin/python -m bot staff create <username>
   HTTP API:      http://localhost:{rasa_port}/  (token: ?token=... from {token_file} or RASA_API_TOKEN)
   Press Ctrl-C to stop everything.
 """
 
 
 @contextmanager
-def assistant_running(rasa_port: int, action_port: int, *, log_dir: Optional[Path] = None
-                      ) -> Iterator[list[Service]]:
-    """The action server and the Rasa server, started, answering, and stopped again on exit.
+def assistant_running(rasa_port: int, action_port: int, *, console_port: Optional[int] = None,
+                      log_dir: Optional[Path] = None) -> Iterator[list[Service]]:
+    """The action server, the Rasa server and (with `console_port`) the support console, started,
+    answering, and stopped again on exit.
 
     Children inherit the environment (settings included); with `log_dir` their output goes to files
     there instead of this terminal (the tests use that).
     """
     token = api_token()
     upgrade_store()
-    env = child_environment(action_port)
+    env = child_environment(rasa_port, action_port, console_port)
     started: list[Service] = []
     try:
-        for service in services(rasa_port, action_port, token):
+        for service in services(rasa_port, action_port, token, console_port):
             log.info("starting the %s", service.name)
             output = None
             if log_dir is not None:
@@ -184,8 +198,9 @@ def assistant_running(rasa_port: int, action_port: int, *, log_dir: Optional[Pat
 
 def run() -> int:
     rasa_port, action_port = port_setting("RASA_PORT"), port_setting("ACTION_PORT")
-    ensure_port_free(rasa_port, "RASA_PORT")
-    ensure_port_free(action_port, "ACTION_PORT")
+    console_port = port_setting("CONSOLE_PORT")
+    for port, setting in ((rasa_port, "RASA_PORT"), (action_port, "ACTION_PORT"), (console_port, "CONSOLE_PORT")):
+        ensure_port_free(port, setting)
     if not MODEL.exists():
         raise LaunchError(f"No trained model at {MODEL}: run `make run`, which trains it first.")
 
@@ -194,8 +209,8 @@ def run() -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        with assistant_running(rasa_port, action_port) as started:
-            print(banner(rasa_port, settings.data_dir() / "rasa-api-token"), flush=True)
+        with assistant_running(rasa_port, action_port, console_port=console_port) as started:
+            print(banner(rasa_port, console_port, settings.data_dir() / "rasa-api-token"), flush=True)
             while all(s.process and s.process.poll() is None for s in started):
                 time.sleep(1)
             crashed = [s.name for s in started if s.process and s.process.poll() is not None]

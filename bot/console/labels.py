@@ -53,12 +53,14 @@ def label(table: dict[str, str], code: str, _: Gettext) -> str:
 
 
 def summary_value(value: Any) -> str:
-    """A summary value as one line of plain text."""
+    """A summary value as one line of plain text ("–" for nothing)."""
+    if value is None or value == "" or value == {} or value == []:
+        return "–"
     if isinstance(value, dict):
         return ", ".join(f"{key}: {summary_value(item)}" for key, item in value.items())
     if isinstance(value, (list, tuple)):
         return ", ".join(summary_value(item) for item in value)
-    return "–" if value is None else str(value)
+    return str(value)
 
 
 def waiting_time(since: datetime, now: datetime, language: ConsoleLanguage) -> str:

@@ -1,8 +1,9 @@
 """A conversation as staff read it: who said what, in order, taken from the events of Rasa's tracker.
 
 User messages, the assistant's messages and staff replies (bot events whose metadata names a `staff_id`)
-become lines; the moments a person took over or handed back become marker lines; everything else in the
-tracker (actions, slots, sessions) is left out. Texts stay exactly as written: escaping is the page's job.
+become lines; the moments a person took over or handed back become marker lines (once per change: the
+assistant and the console may both pause); everything else in the tracker (actions, slots, sessions) is
+left out. Texts stay exactly as written: escaping is the page's job.
 """
 from __future__ import annotations
 
@@ -35,7 +36,13 @@ class Conversation:
 
 def conversation_from_tracker(tracker: dict[str, Any]) -> Conversation:
     """The transcript in a tracker as Rasa's GET /conversations/{id}/tracker returns it."""
-    lines = [line for line in map(_line, tracker.get("events") or []) if line is not None]
+    lines: list[TranscriptLine] = []
+    paused = False
+    for line in map(_line, tracker.get("events") or []):
+        if line is None or (line.speaker == "paused" and paused) or (line.speaker == "resumed" and not paused):
+            continue
+        paused = {"paused": True, "resumed": False}.get(line.speaker, paused)
+        lines.append(line)
     return Conversation(lines=tuple(lines), paused=bool(tracker.get("paused")),
                         latest_input_channel=tracker.get("latest_input_channel"))
 

@@ -58,8 +58,10 @@ def test_a_tracker_becomes_the_lines_people_said_in_order():
         {"event": "bot", "text": "好的", "timestamp": 3, "data": {"buttons": [{"title": "是"}, "junk"]}},
         {"event": "slot", "name": "language", "value": "zh", "timestamp": 4},
         {"event": "pause", "timestamp": 5},
+        {"event": "pause", "timestamp": 5.5},  # the console pauses again on taking it: no second marker
         {"event": "bot", "text": "我是客服", "timestamp": 6, "metadata": {"staff_id": 3}},
         {"event": "resume", "timestamp": 7},
+        {"event": "resume", "timestamp": 7.5},
         {"event": "user", "text": "EXTERNAL: resume_conversation", "timestamp": 8},
         {"event": "bot", "timestamp": 9, "data": {"image": "https://example/x.png"}},
     ]}
@@ -112,3 +114,10 @@ def test_the_console_never_loads_rasa():
              "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, cwd=PROJECT_ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_summary_values_read_as_one_line():
+    from bot.console.labels import summary_value
+
+    assert summary_value({"H1": "no", "H2": "not_sure"}) == "H1: no, H2: not_sure"
+    assert [summary_value(v) for v in (None, "", {}, [], 67, ["a", "b"])] == ["–", "–", "–", "–", "67", "a, b"]

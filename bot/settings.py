@@ -7,6 +7,7 @@ the URLs and secrets.
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,16 +110,25 @@ def tracker_db() -> str:
 def secret_from_file(setting: str, filename: str, generate) -> str:
     """A secret from the environment, or from DATA_DIR/filename, created with `generate()` on first use.
 
-    The file is written with mode 0600 so only the service's user can read it.
+    The file is written whole under a temporary name (mode 0600) and then linked into place, which
+    fails if another process got there first: every process ends up reading the same, complete secret.
     """
     value = get(setting)
     if value:
         return value
     path = data_dir() / filename
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(generate())
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{filename}.")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(generate())
+            os.chmod(temporary, 0o600)
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass  # another process created it first; use theirs
+        finally:
+            os.unlink(temporary)
     return path.read_text().strip()
 
 

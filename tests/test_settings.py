@@ -1,0 +1,32 @@
+"""Secrets generated on first run: one per data folder, complete, private, shared by concurrent starts."""
+import stat
+from concurrent.futures import ThreadPoolExecutor
+
+from bot import settings
+
+
+def test_a_generated_secret_is_kept_private_and_reused(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("RASA_API_TOKEN", raising=False)
+    first = settings.secret_from_file("RASA_API_TOKEN", "token", lambda: "abc123")
+    again = settings.secret_from_file("RASA_API_TOKEN", "token", lambda: "something else")
+    assert first == again == "abc123"
+    assert stat.S_IMODE((tmp_path / "token").stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["token"]  # no temporary files left behind
+
+
+def test_concurrent_first_runs_agree_on_one_secret(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("ID_HASH_KEY", raising=False)
+    counter = iter(range(1000))
+    with ThreadPoolExecutor(16) as pool:
+        values = list(pool.map(lambda _: settings.secret_from_file(
+            "ID_HASH_KEY", "hash.key", lambda: f"key-{next(counter)}"), range(64)))
+    assert len(set(values)) == 1 and values[0].startswith("key-")
+
+
+def test_the_environment_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("RASA_API_TOKEN", "from-env")
+    assert settings.secret_from_file("RASA_API_TOKEN", "token", lambda: "generated") == "from-env"
+    assert not (tmp_path / "token").exists()

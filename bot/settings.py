@@ -45,6 +45,22 @@ SETTINGS: dict[str, Setting] = {
                 "SQLite file of Rasa's conversation (tracker) store (default DATA_DIR/tracker.db)."),
         Setting("RASA_ENDPOINTS", "endpoints.yml",
                 "Rasa endpoints file; endpoints.production.yml switches to PostgreSQL and Redis."),
+        Setting("ACTION_SERVER_SECRET", "",
+                "Shared secret between Rasa and the action server (header X-Action-Secret); the action "
+                "server rejects /webhook calls without it. Empty: no check (local only); production must "
+                "set it."),
+        Setting("TRACKER_DB_HOST", "",
+                "Used only by endpoints.production.yml, where Rasa reads them directly and refuses to start "
+                "while one is unset (empty is allowed): PostgreSQL host of Rasa's tracker store."),
+        Setting("TRACKER_DB_PORT", "", "endpoints.production.yml: its PostgreSQL port, e.g. 5432."),
+        Setting("TRACKER_DB_NAME", "", "endpoints.production.yml: its database name, e.g. rasa."),
+        Setting("TRACKER_DB_USER", "", "endpoints.production.yml: its database user."),
+        Setting("TRACKER_DB_PASSWORD", "", "endpoints.production.yml: that user's password."),
+        Setting("REDIS_HOST", "",
+                "endpoints.production.yml: Redis host of Rasa's lock store (required there)."),
+        Setting("REDIS_PORT", "", "endpoints.production.yml: its Redis port, e.g. 6379."),
+        Setting("REDIS_DB", "", "endpoints.production.yml: its Redis database number, e.g. 1."),
+        Setting("REDIS_PASSWORD", "", "endpoints.production.yml: its Redis password (empty: none)."),
         Setting("DATABASE_URL", "",
                 "Enrollment store SQLAlchemy URL (default sqlite:///DATA_DIR/enrollment.db), "
                 "e.g. postgresql+psycopg2://user@host/db."),

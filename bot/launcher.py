@@ -77,6 +77,7 @@ def child_environment(rasa_port: int, action_port: int, console_port: Optional[i
     env.setdefault("ACTION_ENDPOINT_URL", settings.get("ACTION_ENDPOINT_URL")
                    or f"http://localhost:{action_port}/webhook")
     env["TRACKER_DB"] = settings.tracker_db()
+    env["ACTION_SERVER_SECRET"] = settings.get("ACTION_SERVER_SECRET")
     env["DATA_DIR"] = str(settings.data_dir())
     env["RASA_API_TOKEN"] = api_token()
     # Rasa loads the project's own components (tokenizer, response generator) by module path.

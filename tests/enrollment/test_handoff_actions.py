@@ -7,7 +7,7 @@ from actions.enrollment import ActionConcludeEnrollment
 from actions.fallback import ActionDefaultFallback
 from actions.handoff import ActionHandoff
 from bot import store
-from tests.enrollment.helpers import MOTHER_ID, SCREENING_KEYS, answers, tracker
+from tests.enrollment.helpers import MOTHER_ID, answers, tracker
 
 DOMAIN = Domain.load("domain").as_dict()
 

@@ -7,7 +7,6 @@ Babel's format for the language, and no placeholder may be left unfilled.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml

@@ -49,3 +49,10 @@ clean:
 .PHONY: nlu-quality
 nlu-quality: setup $(MODEL)
 	$(BIN)/python scripts/nlu_quality.py --model $(MODEL)
+
+# Performance against Rasa's own starter bot (bench/benchmark.py): trains both from scratch, drives both
+# through the REST channel one conversation at a time and 10 and 50 at once, writes bench/results/ and
+# says PASS/FAIL against the targets. About 15 minutes of full CPU; not part of `make test`.
+.PHONY: bench
+bench: setup
+	$(BIN)/python -m bench.benchmark

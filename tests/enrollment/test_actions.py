@@ -212,3 +212,19 @@ async def test_a_typed_payload_that_skipped_a_consent_is_not_stored(enrollment_s
     # The application is not finished without the consent, so there is no ending and nothing to store.
     assert events == [] and messages == []
     assert store.list_enrollments(enrollment_store) == []
+
+
+async def test_a_store_outage_is_said_plainly_and_a_retry_stores_exactly_one(enrollment_store, monkeypatch):
+    working_url = str(enrollment_store.url)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg2://nobody@127.0.0.1:1/down?connect_timeout=2")
+    events, messages = await conclude(answers())
+    assert [m["response"] for m in messages] == ["utter_store_unavailable"]
+    # The answers are kept and the read-back is asked again, so confirming once more resubmits.
+    assert SlotSet("enrollment_confirmed", None) in events
+    assert {"event": "followup", "name": "enrollment_form", "timestamp": None} in events
+    assert SlotSet("id_number", None) not in events
+    monkeypatch.setenv("DATABASE_URL", working_url)
+    assert store.list_enrollments(enrollment_store) == []  # nothing half-written
+    await conclude(answers())
+    await conclude(answers())
+    assert len(store.list_enrollments(enrollment_store)) == 1

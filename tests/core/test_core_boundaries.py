@@ -10,6 +10,7 @@ from bot.settings import PROJECT_ROOT
 CORE_MODULES = [
     "bot.plan", "bot.plan.config", "bot.plan.eligibility", "bot.plan.screening", "bot.plan.cover",
     "bot.plan.contributions", "bot.plan.clock", "bot.plan.facts", "bot.identity", "bot.i18n",
+    "bot.language", "bot.enrollment", "bot.handoff",
 ]
 
 

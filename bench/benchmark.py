@@ -144,6 +144,7 @@ def timed_run(command: list[str], *, cwd: Path, env: dict, log: Path, timeout: f
     """Run to completion (killed after `timeout`); wall time and the peak memory of its process tree's
     largest waited-for process (ru_maxrss of the direct child, which is what trains)."""
     print(f"  $ {' '.join(command)}", flush=True)
+    load_before = os.getloadavg()[0]
     started = time.monotonic()
     with open(log, "ab") as output:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=output,
@@ -163,7 +164,8 @@ def timed_run(command: list[str], *, cwd: Path, env: dict, log: Path, timeout: f
     if process.returncode != 0:
         raise RuntimeError(f"{command[1:3]} failed (exit {process.returncode}) after {seconds:.0f}s; "
                            f"see {log}")
-    return {"seconds": round(seconds, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+    return {"seconds": round(seconds, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "load_average_1min_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
 
 
 def answers(url: str) -> bool:
@@ -212,6 +214,7 @@ class Level:
     completed: int = 0           # conversations whose every turn was answered (and, for enrollments,
     succeeded: int = 0           # that ended with the success words)
     wall_s: float = 0.0
+    load_average: float = 0.0   # 1-minute load average at the end: shows whether something else ran
 
     def summary(self) -> dict:
         lat = sorted(self.latencies_s)
@@ -226,7 +229,7 @@ class Level:
             "turns": len(lat), "errors": len(self.errors), "error_examples": self.errors[:3],
             "empty_replies": self.empty_replies,
             "completed_conversations": self.completed, "successful_conversations": self.succeeded,
-            "wall_s": round(self.wall_s, 2),
+            "wall_s": round(self.wall_s, 2), "load_average_1min": self.load_average,
             "msgs_per_s": round(len(lat) / self.wall_s, 2) if self.wall_s else None,
             "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99),
             "mean_ms": round(1000 * statistics.fmean(lat), 1) if lat else None,
@@ -300,6 +303,7 @@ async def drive(url: str, conversations, levels: list[Level]) -> list[dict]:
                 if pending:
                     await asyncio.wait(pending, timeout=10)
             level.wall_s = time.perf_counter() - started
+            level.load_average = round(os.getloadavg()[0], 2)
             print(f"    {level.name}: {level.summary()}", flush=True)
     return [level.summary() for level in levels]
 
@@ -419,7 +423,8 @@ def markdown(result: dict) -> str:
     base, ours = result["baseline"], result["assistant"]
     lines = [f"Measured {result['when']} on {result['machine']}. Turn latency = one POST to "
              "/webhooks/rest/webhook until its replies; closed loop, no think time; "
-             "errors include turns answered with nothing.", "",
+             "errors include turns answered with nothing."
+             + (f" Environment: {result['environment']}." if result.get("environment") else ""), "",
              "| load | bot | turns | p50 ms | p95 ms | p99 ms | msgs/s | errors | p50 / p95 vs baseline |",
              "|---|---|---|---|---|---|---|---|---|"]
     for b, o in zip(base["levels"], ours["levels"]):

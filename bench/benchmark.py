@@ -353,12 +353,18 @@ def bench_baseline(scratch: Path) -> dict:
             "memory": memory, **load}
 
 
-def bench_assistant(scratch: Path) -> dict:
+def bench_assistant(scratch: Path, model: Optional[Path] = None, config: Optional[Path] = None) -> dict:
     print("this assistant: full rasa train, then bot.launcher.assistant_running", flush=True)
     env = base_environment(scratch, "cache-assistant")
-    training = timed_run([RASA, "train", "--domain", "domain", "--fixed-model-name", "bench",
-                          "--out", str(scratch), "--force"], cwd=ROOT, env=env,
-                         log=scratch / "assistant-train.log", timeout=TRAIN_TIMEOUT_S)
+    if model is None:
+        training = timed_run([RASA, "train", "--domain", "domain", "--fixed-model-name", "bench",
+                              "--out", str(scratch), "--force",
+                              *(["--config", str(config)] if config else [])], cwd=ROOT, env=env,
+                             log=scratch / "assistant-train.log", timeout=TRAIN_TIMEOUT_S)
+    else:  # a tuning run of serving only: the full run's training figures stand
+        shutil.copy(model, scratch / "bench.tar.gz")
+        training = json.loads((RESULTS / "bench.json").read_text())["assistant"]["training"]
+        training["reused_model"] = str(model)
     data_dir = scratch / "data"
     data_dir.mkdir()
     saved = dict(os.environ)
@@ -507,6 +513,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--assistant-only", action="store_true",
                         help="tuning runs: measure only this assistant and compare it with the baseline of "
                              "the last full run (bench/results/bench.json)")
+    parser.add_argument("--model", type=Path,
+                        help="with --assistant-only: serve this trained model instead of training again")
+    parser.add_argument("--config", type=Path,
+                        help="with --assistant-only: train with this config file instead of config.yml")
     parser.add_argument("--name", default="bench",
                         help="results file name (bench/results/NAME.json/.md/.png); default bench")
     args = parser.parse_args(argv)
@@ -525,7 +535,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                                      "TF_INTER_OP_PARALLELISM_THREADS")},
             "baseline": (json.loads((RESULTS / "bench.json").read_text())["baseline"] if args.assistant_only
                          else bench_baseline(scratch)),
-            "assistant": bench_assistant(scratch),
+            "assistant": bench_assistant(scratch, *((args.model, args.config) if args.assistant_only
+                                                    else (None, None))),
         }
         result["verdicts"] = verdicts(result["baseline"], result["assistant"])
         result["bench_wall_s"] = round(time.monotonic() - started, 1)

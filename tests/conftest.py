@@ -8,12 +8,13 @@ import urllib.request
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def free_port() -> int:
@@ -90,3 +91,19 @@ def running_assistant(tmp_path_factory) -> RunningAssistant:
         assistant.stop()
         os.environ.clear()
         os.environ.update(saved)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (never `playwright install`); scripts/setup-browser.sh
+    installs it."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("the browser tests need the `playwright` package (pip); never `playwright install`")
+    if not CHROMIUM.exists():
+        pytest.fail("the browser tests need Debian's chromium: scripts/setup-browser.sh")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield browser
+        browser.close()

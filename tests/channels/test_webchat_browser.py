@@ -9,8 +9,7 @@ import json
 import re
 import shutil
 import urllib.request
-from pathlib import Path
-from typing import Iterator, List
+from typing import List
 
 import pytest
 
@@ -19,23 +18,8 @@ from bot.settings import PROJECT_ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa_server]
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = PROJECT_ROOT / "test-output" / "webchat"
 REPLY_TIMEOUT_MS = 60_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator["object"]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("the browser test needs the `playwright` package (pip); never `playwright install`")
-    if not CHROMIUM.exists():
-        pytest.fail("the browser test needs Debian's chromium: apt-get install -y chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 def bot_texts(page) -> List[str]:

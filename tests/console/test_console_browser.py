@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 from typing import Iterator, List
 
 import pytest
@@ -26,24 +25,9 @@ from bot.store import create_staff, engine_for, list_audit, list_waiting_tickets
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa_server]
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = PROJECT_ROOT / "test-output" / "console"
 TIMEOUT_MS = 60_000
 STAFF_PASSWORD = "a long staff password"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator["object"]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("the browser test needs the `playwright` package (pip); never `playwright install`")
-    if not CHROMIUM.exists():
-        pytest.fail("the browser test needs Debian's chromium: scripts/setup-browser.sh")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

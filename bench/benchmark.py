@@ -33,8 +33,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -168,20 +166,14 @@ def timed_run(command: list[str], *, cwd: Path, env: dict, log: Path, timeout: f
             "load_average_1min_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
 
 
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status < 500
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextmanager
 def baseline_running(folder: Path, port: int, env: dict, log: Path) -> Iterator[subprocess.Popen]:
     command = [RASA, "run", "--port", str(port), "--credentials", "credentials.yml"]
     with open(log, "ab") as output:
         process = subprocess.Popen(command, cwd=folder, env=env, stdout=output, stderr=output,
                                    start_new_session=True)
+    from bot.launcher import answers  # the launcher's own health probe
+
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while not answers(f"http://127.0.0.1:{port}/"):

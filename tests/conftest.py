@@ -107,3 +107,26 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The PostgreSQL named by TEST_POSTGRES_URL and an admin engine on it, for the suites that also run
+    on PostgreSQL (store, console). Unset: those variants skip, saying why. Set but down: they fail."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import OperationalError
+
+    from bot import settings
+
+    url = settings.get("TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("TEST_POSTGRES_URL is not set, so the PostgreSQL variants do not run "
+                    "(e.g. TEST_POSTGRES_URL=postgresql+psycopg2://postgres@127.0.0.1:5432/test)")
+    admin = create_engine(url, future=True)
+    try:
+        with admin.connect():
+            pass
+    except OperationalError as error:
+        pytest.fail(f"TEST_POSTGRES_URL is set but PostgreSQL does not answer: {error}", pytrace=False)
+    yield url, admin
+    admin.dispose()

@@ -11,28 +11,11 @@ from typing import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestServer
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
-from bot import settings
 from bot.store import create_staff, dispose_engines, engine_for, upgrade_schema
 from console_support import PASSWORDS, Console, FakeRasa, start_console
-
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    url = settings.get("TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("TEST_POSTGRES_URL is not set, so the PostgreSQL variants do not run")
-    admin = create_engine(url, future=True)
-    try:
-        with admin.connect():
-            pass
-    except OperationalError as error:
-        pytest.fail(f"TEST_POSTGRES_URL is set but PostgreSQL does not answer: {error}", pytrace=False)
-    yield url, admin
-    admin.dispose()
 
 
 @pytest.fixture

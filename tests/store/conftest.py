@@ -10,11 +10,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
-from bot import settings
 from bot.store import dispose_engines, engine_for, upgrade_schema
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -28,22 +26,6 @@ def _own_data_dir(tmp_path, monkeypatch):
     monkeypatch.delenv("ID_HASH_KEY", raising=False)
     yield
     dispose_engines()
-
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    url = settings.get("TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("TEST_POSTGRES_URL is not set, so the PostgreSQL variants of the store tests do not run "
-                    "(e.g. TEST_POSTGRES_URL=postgresql+psycopg2://postgres@127.0.0.1:5432/test)")
-    admin = create_engine(url, future=True)
-    try:
-        with admin.connect():
-            pass
-    except OperationalError as error:
-        pytest.fail(f"TEST_POSTGRES_URL is set but PostgreSQL does not answer: {error}", pytrace=False)
-    yield url, admin
-    admin.dispose()
 
 
 def with_search_path(url: str, schema: str) -> str:

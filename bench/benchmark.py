@@ -27,7 +27,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,7 +35,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -45,6 +44,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 BIN = Path(sys.executable).parent
 RASA = str(BIN / "rasa")
 sys.path.insert(0, str(ROOT))
+
+from bench.conversations import (  # noqa: E402 - after the path is set
+    enrollment_conversation, free_port, post_message)
 
 TRAIN_TIMEOUT_S = 1200          # each training; a hung training is killed
 STARTUP_TIMEOUT_S = 300         # each server
@@ -63,42 +65,7 @@ TARGETS = {
 }
 
 
-# --- test members ----------------------------------------------------------------------------------------
-
-def member_id_number(index: int, female: bool) -> str:
-    """A valid, distinct 18-character ID number (Beijing Xicheng) born 1958-1964, of the given sex."""
-    from bot.identity import check_character
-
-    born = date(1958, 1, 1) + timedelta(days=(index * 37) % (date(1964, 12, 31) - date(1958, 1, 1)).days)
-    sequence = 10 + (index // 2500) % 90      # two digits; the date repeats only after 2,500 members
-    sex_digit = (2 * (index % 5)) + (0 if female else 1)
-    first17 = f"110102{born:%Y%m%d}{sequence:02d}{sex_digit}"
-    return first17 + check_character(first17)
-
-
-def phone(index: int) -> str:
-    return f"139-{4000 + index // 10000:04d}-{index % 10000:04d}"
-
-
-def enrollment_conversation(index: int) -> tuple[list[str], str]:
-    """Messages of one whole enrollment (the e2e test's lists, with a member of its own) and the words
-    of its last reply that say it succeeded."""
-    from tests.e2e.test_enrollment_rest import EN_CONVERSATION, ZH_CONVERSATION
-
-    chinese = index % 2 == 0
-    messages = list(ZH_CONVERSATION if chinese else EN_CONVERSATION)
-    messages[2] = member_id_number(index, female=chinese)   # "我妈" / "my dad"
-    messages[3] = phone(index)
-    return messages, ("报名成功" if chinese else "All done")
-
-
 # --- processes and memory --------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 def proc_status(pid: int) -> dict[str, str]:
     try:
@@ -231,18 +198,14 @@ class Level:
 
 async def converse(session, url: str, sender: str, messages: list[str], level: Level,
                    success_words: Optional[str]) -> None:
-    import aiohttp
-
     last: list = []
     every_turn_answered = True
     for message in messages:
         started = time.perf_counter()
         try:
-            async with session.post(url, json={"sender": sender, "message": message},
-                                    timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)) as response:
-                body = await response.json(content_type=None)
-                if response.status != 200:
-                    raise RuntimeError(f"HTTP {response.status}")
+            status, body, _ = await post_message(session, url, sender, message, timeout_s=REQUEST_TIMEOUT_S)
+            if status != 200:
+                raise RuntimeError(f"HTTP {status}")
         except Exception as problem:  # noqa: BLE001 - every failure is counted, the run goes on
             level.errors.append(f"{type(problem).__name__}: {problem}"[:200])
             return

@@ -39,7 +39,7 @@ def store_engine():
 
 
 def answers_of(tracker: Tracker) -> Dict[Text, Any]:
-    return {key: tracker.get_slot(key) for key in enrollment.all_answer_keys()}
+    return enrollment.answers_in_slots(tracker.get_slot)
 
 
 def application_of(tracker: Tracker, **overrides: Any) -> Application:

@@ -21,8 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.conversation import language_of
 from actions.enrollment_answers import application_of, conversation_of, store_engine
 from actions.replies import say
-from bot import enrollment, i18n, store
-from bot.handoff import HandoffReason, staff_hours
+from bot import enrollment, store
+from bot.handoff import HandoffReason, announcement
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +41,8 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
         log.exception("could not open a handoff ticket")
         say(dispatcher, "utter_handoff_unavailable", language)
         return []
-    hours, now = staff_hours(), datetime.now(timezone.utc)
-    if hours.is_open(now):
-        say(dispatcher, "utter_handoff_now", language)
-    else:
-        opening = hours.next_opening(now)
-        say(dispatcher, "utter_handoff_later", language, staff_hours=hours.describe(),
-            next_opening=i18n.format_datetime(opening, language))
+    response, values = announcement(language, datetime.now(timezone.utc))
+    say(dispatcher, response, language, **values)
     # A paused conversation predicts nothing, not even listening; record the listen so that when staff
     # hand back (resume + the resume_conversation intent) the rules see an ordinary user turn.
     return [SlotSet("handoff_reason", None), SlotSet("requested_slot", None), ConversationPaused(),

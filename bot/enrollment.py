@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from bot.identity import IdentityError, IdNumber, Sex, normalize_phone, parse_id_number, validate_name
 from bot.plan.config import Outcome, PlanConfig, load_plan
@@ -66,6 +66,11 @@ def all_answer_keys(plan: Optional[PlanConfig] = None) -> list[str]:
     return [RELATIONSHIP, MEMBER_NAME, ID_NUMBER, PHONE, PRIVACY_CONSENT, HEALTH_CONSENT,
             MEMBER_AGREEMENT, *(screening_answer_key(q.id) for q in plan.screening.questions),
             TRUTHFUL_DECLARATION, DEDUCTION_AUTHORIZATION, CONFIRMATION]
+
+
+def answers_in_slots(get_slot: Callable[[str], Any]) -> dict[str, Any]:
+    """The answers as the conversation holds them: one slot per answer key, read with `get_slot`."""
+    return {key: get_slot(key) for key in all_answer_keys()}
 
 
 def choices_of(key: str) -> tuple[Any, ...]:

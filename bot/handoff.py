@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import Enum
 
-from bot import settings
+from bot import i18n, settings
 from bot.plan.clock import CHINA_TIME
 
 
@@ -22,6 +22,7 @@ class HandoffReason(str, Enum):
     UNSUPPORTED_DOCUMENT = "unsupported_document"
     BIRTH_DATE_MISMATCH = "birth_date_mismatch"
     STORE_FAILURE = "store_failure"
+    ASSISTANT_PROBLEM = "assistant_problem"
 
 
 _HOURS = re.compile(r"^\s*([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-4]):([0-5]\d)\s*$")
@@ -62,3 +63,12 @@ class StaffHours:
 
 def staff_hours() -> StaffHours:
     return StaffHours.parse(settings.get("STAFF_HOURS"))
+
+
+def announcement(language: str, now: datetime) -> tuple[str, dict[str, str]]:
+    """What to tell a user just handed over: the response and its values, formatted for `language`."""
+    hours = staff_hours()
+    if hours.is_open(now):
+        return "utter_handoff_now", {}
+    return "utter_handoff_later", {"staff_hours": hours.describe(),
+                                   "next_opening": i18n.format_datetime(hours.next_opening(now), language)}

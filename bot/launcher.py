@@ -102,7 +102,7 @@ def services(rasa_port: int, action_port: int, token: str, console_port: Optiona
         ),
         Service(
             "Rasa server",
-            [rasa, "run", "--enable-api", "--auth-token", token, "--port", str(rasa_port),
+            [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", "--auth-token", token, "--port", str(rasa_port),
              "--model", str(MODEL), "--endpoints", settings.get("RASA_ENDPOINTS"),
              "--credentials", settings.get("RASA_CREDENTIALS"),
              *(["--cors", *settings.get("RASA_CORS").split()] if settings.get("RASA_CORS") else [])],

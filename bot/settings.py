@@ -45,6 +45,9 @@ SETTINGS: dict[str, Setting] = {
                 "SQLite file of Rasa's conversation (tracker) store (default DATA_DIR/tracker.db)."),
         Setting("RASA_ENDPOINTS", "endpoints.yml",
                 "Rasa endpoints file; endpoints.production.yml switches to PostgreSQL and Redis."),
+        Setting("ACTION_TIMEOUT_SECONDS", "5",
+                "How long the Rasa server waits for one custom action before it tells the user it has a "
+                "problem and offers a person (bot.outage)."),
         Setting("ACTION_SERVER_SECRET", "",
                 "Shared secret between Rasa and the action server (header X-Action-Secret); the action "
                 "server rejects /webhook calls without it. Empty: no check (local only); production must "
@@ -117,6 +120,17 @@ def database_url() -> str:
 
 def rasa_url() -> str:
     return (get("RASA_URL") or f"http://localhost:{get('RASA_PORT')}").rstrip("/")
+
+
+def action_timeout_seconds() -> float:
+    raw = get("ACTION_TIMEOUT_SECONDS")
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ValueError(f"ACTION_TIMEOUT_SECONDS={raw!r} is not a number of seconds") from None
+    if not 0 < seconds <= 300:
+        raise ValueError(f"ACTION_TIMEOUT_SECONDS={raw!r} must be between 0 and 300 seconds")
+    return seconds
 
 
 def tracker_db() -> str:

@@ -5,7 +5,7 @@ import json
 import os
 import socket
 import urllib.request
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional
@@ -74,15 +74,15 @@ class RunningAssistant:
             return json.loads(response.read() or b"null")
 
 
-@pytest.fixture(scope="session")
-def running_assistant(tmp_path_factory) -> RunningAssistant:
+@contextmanager
+def assistant_started(data_dir: Path, **settings: str) -> Iterator[RunningAssistant]:
+    """A RunningAssistant with its data in `data_dir`; `settings` are extra environment variables."""
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make train` (make test trains it first).")
-    data_dir = tmp_path_factory.mktemp("assistant-data")
     saved = dict(os.environ)
     os.environ.update({"DATA_DIR": str(data_dir), "RASA_API_TOKEN": "test-api-token",
                        "DATABASE_URL": f"sqlite:///{data_dir / 'enrollment.db'}",
-                       "TRACKER_DB": str(data_dir / "tracker.db")})
+                       "TRACKER_DB": str(data_dir / "tracker.db"), **settings})
     assistant = RunningAssistant(data_dir=data_dir)
     try:
         assistant.start()
@@ -91,6 +91,12 @@ def running_assistant(tmp_path_factory) -> RunningAssistant:
         assistant.stop()
         os.environ.clear()
         os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
+def running_assistant(tmp_path_factory) -> RunningAssistant:
+    with assistant_started(tmp_path_factory.mktemp("assistant-data")) as assistant:
+        yield assistant
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ REASONS = {
     HandoffReason.UNSUPPORTED_DOCUMENT.value: N_("Unsupported identity document"),
     HandoffReason.BIRTH_DATE_MISMATCH.value: N_("ID and birth date keep disagreeing"),
     HandoffReason.STORE_FAILURE.value: N_("A system fault: the enrollment could not be saved"),
+    HandoffReason.ASSISTANT_PROBLEM.value: N_("A system fault: the assistant could not answer"),
 }
 TICKET_LANGUAGES = {"zh": N_("Chinese"), "en": N_("English")}
 TICKET_STATUSES = {"waiting": N_("Waiting"), "claimed": N_("Being handled"), "closed": N_("Closed")}

@@ -19,7 +19,6 @@ It differs from Rasa's own socket.io channel where that one is wrong or unsafe f
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 import uuid
@@ -34,13 +33,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.channels.metadata import language_metadata
 from bot.channels.pseudonym import pseudonym
 from bot.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
 
 SENDER_PREFIX = "web:"
-LANGUAGES = ("zh", "en")
 MAX_MESSAGE_CHARS = 2000
 _SESSION_ID = re.compile(r"[0-9a-f]{32}")  # what uuid4().hex gives out
 
@@ -65,19 +64,6 @@ PAGE_SECURITY_HEADERS = {
     ),
     "Referrer-Policy": "no-referrer",
 }
-
-
-def language_metadata(custom_data: Any) -> Dict[str, str]:
-    """The message metadata taken from rasa-webchat's customData: {"language": "zh" | "en"} or {}."""
-    if isinstance(custom_data, str):
-        try:
-            custom_data = json.loads(custom_data)
-        except ValueError:
-            return {}
-    if not isinstance(custom_data, dict) or not isinstance(custom_data.get("language"), str):
-        return {}
-    language = custom_data["language"].strip().lower().replace("_", "-").split("-")[0]
-    return {"language": language} if language in LANGUAGES else {}
 
 
 class WebChatOutput(SocketIOOutput):

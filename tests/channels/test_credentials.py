@@ -10,6 +10,7 @@ def test_the_channels_start_without_any_setting(monkeypatch):
     channels = {c.name(): c for c in create_http_input_channels(None, str(PROJECT_ROOT / "credentials.yml"))}
     assert set(channels) == {"rest", "webchat", "wechat"}
 
+    assert type(channels["rest"]).__module__ == "bot.channels.rest"  # input checked, see rest.py
     webchat = channels["webchat"]
     assert type(webchat).__module__ == "bot.channels.webchat"
     assert webchat.session_persistence is True

@@ -86,3 +86,17 @@ def test_a_hand_typed_intent_payload_cannot_skip_a_check_or_a_consent(running_as
     running_assistant.texts(sender, "/affirm")
     slots = running_assistant.tracker(sender)["slots"]
     assert slots["privacy_consent"] is True and slots["health_consent"] is None
+
+
+def test_the_logs_never_hold_an_id_or_phone_number(running_assistant):
+    """Operators read the logs: an ID or phone number typed in a conversation never appears in them,
+    however it was written (spaces, dashes, +86)."""
+    for messages in (ZH_CONVERSATION, EN_CONVERSATION):
+        converse(running_assistant, f"logs-{uuid.uuid4().hex[:8]}", messages[:5])
+    logs = sorted(running_assistant.data_dir.glob("*.log"))
+    assert logs, "the launcher writes the servers' logs into the data folder"
+    flattened = "".join(path.read_text(errors="replace") for path in logs)
+    for separator in (" ", "-", "+86"):
+        flattened = flattened.replace(separator, "")
+    for secret in ("110105196103150029", "110105195807200018", "13912345678", "13812345678"):
+        assert secret not in flattened, f"{secret[:3]}… appears in the logs"

@@ -1,0 +1,50 @@
+"""How the Rasa server is started (bot.rasa_server): Rasa's own command line plus the project's guard
+around actions and its prepared check of action responses."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from jsonschema import ValidationError, validators
+from rasa.core.actions.action import RemoteAction
+
+from bot import action_results
+from bot.settings import PROJECT_ROOT
+
+GOOD = {"events": [{"event": "slot", "name": "language", "value": "zh"}],
+        "responses": [{"response": "utter_greet"}]}
+
+
+def test_the_entry_point_installs_the_guard_and_the_prepared_check():
+    script = ("import sys, runpy; sys.argv = ['rasa', '--version']\n"
+              "try:\n    runpy.run_module('bot.rasa_server', run_name='__main__')\n"
+              "except SystemExit:\n    pass\n"
+              "from rasa.core.processor import MessageProcessor\n"
+              "from rasa.core.actions.action import RemoteAction\n"
+              "print(getattr(MessageProcessor._run_action, 'guarded', False), "
+              "RemoteAction._validate_action_result.__module__)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT,
+                            timeout=300)
+    assert result.stdout.strip().splitlines()[-1] == "True bot.action_results", result.stderr[-2000:]
+
+
+def test_a_valid_action_response_passes_and_an_invalid_one_is_refused_as_rasa_would():
+    action = RemoteAction("action_anything", None)
+    assert action_results.validate_action_result(action, GOOD) is True
+    for bad in ({"events": "not a list"}, {"events": [{"no": "event name"}]}, {"responses": {}}):
+        with pytest.raises(ValidationError) as refused:
+            action_results.validate_action_result(action, bad)
+        assert "Failed to validate Action server response" in refused.value.message
+
+
+def test_the_schema_itself_is_checked_once_not_on_every_response(monkeypatch):
+    checks = []
+    schema_class = validators.validator_for(RemoteAction.action_response_format_spec())
+    monkeypatch.setattr(schema_class, "check_schema", classmethod(lambda cls, schema: checks.append(1)))
+    action_results._validator.cache_clear()
+    action = RemoteAction("action_anything", None)
+    for _ in range(50):
+        action_results.validate_action_result(action, GOOD)
+    action_results._validator.cache_clear()
+    assert len(checks) == 1

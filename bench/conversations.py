@@ -52,16 +52,12 @@ def free_port() -> int:
 
 
 async def post_message(session, url: str, sender: str, message: str, *, timeout_s: float,
-                       metadata: Optional[dict] = None, headers: Optional[dict] = None
-                       ) -> tuple[int, Any, dict]:
+                       headers: Optional[dict] = None) -> tuple[int, Any, dict]:
     """POST one message to a REST channel webhook: (HTTP status, decoded JSON body or None, response
     headers). Transport failures (refused, reset, timed out) raise."""
     import aiohttp
 
-    payload: dict = {"sender": sender, "message": message}
-    if metadata is not None:
-        payload["metadata"] = metadata
-    async with session.post(url, json=payload, headers=headers,
+    async with session.post(url, json={"sender": sender, "message": message}, headers=headers,
                             timeout=aiohttp.ClientTimeout(total=timeout_s)) as response:
         try:
             body = await response.json(content_type=None)

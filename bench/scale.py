@@ -586,6 +586,7 @@ def summarize(wave: Wave, trackers: dict[str, dict], enrollments: dict[str, list
         "succeeded": sum(c.succeeded() for c in wave.conversations),
         "enrollments_exactly_one_active": len(exact),
         "enrollment_rows": sum(len(s) for s in stored.values()),
+        "failed_conversations": failed_examples(wave.conversations, comparisons),
         "timed_out": wave.timed_out, "wall_s": round(wave.wall_s, 1),
         "turns_per_s": round(len(latencies) / wave.wall_s, 2) if wave.wall_s else None,
         "load_average_1min": round(os.getloadavg()[0], 2),
@@ -597,23 +598,50 @@ def summarize(wave: Wave, trackers: dict[str, dict], enrollments: dict[str, list
     return summary
 
 
+def failed_examples(conversations: list[Conversation], comparisons: dict[str, dict], most: int = 10
+                    ) -> dict:
+    """How many conversations failed, by language, and the first few: where and how."""
+    failed = [c for c in conversations if not c.succeeded() or comparisons.get(c.sender, {}).get("lost")
+              or comparisons.get(c.sender, {}).get("duplicates")]
+    examples = []
+    for c in failed[:most]:
+        problem = next((a for a in c.attempts if a.error), None)
+        examples.append({"sender": c.sender, "language": c.language,
+                         "first_error": None if problem is None else
+                         {"turn": problem.turn, "message": c.messages[problem.turn], "error": problem.error,
+                          "upstream": problem.upstream},
+                         "last_reply": " ".join(str(r.get("text", "")) for a in c.attempts[-1:]
+                                                for r in a.replies)[:200],
+                         "tracker": comparisons.get(c.sender)})
+    return {"zh": sum(c.language == "zh" for c in failed), "en": sum(c.language == "en" for c in failed),
+            "examples": examples}
+
+
 def moved_conversations(wave: Wave) -> dict:
-    """The killed replica's conversations: answered there before the kill, and where afterwards."""
+    """The killed replica's conversations: answered there before the signal, and where afterwards. Until
+    it has exited, a replica given SIGTERM still finishes what it has and may answer a turn that reached
+    it before it closed its port (Sanic's graceful shutdown); every turn sent after it exited must be
+    answered by the survivor."""
     victim, at = f"127.0.0.1:{wave.kill['port']}", wave.kill["at_s"]
+    exited = at + wave.kill["seconds_to_exit"]
     on_victim = [c for c in wave.conversations
                  if any(a.upstream.endswith(victim) and a.started + a.seconds <= at
                         for a in c.attempts if a.status == 200)]
-    moved = [c for c in on_victim if any(a.started > at and a.status == 200 for a in c.attempts)]
-    survivor_only = [c for c in moved if all(not a.upstream.endswith(victim)
-                                             for a in c.attempts if a.started > at and a.status == 200)]
+    later = {c.sender: [a for a in c.attempts if a.started >= exited] for c in on_victim}
+    moved = [c for c in on_victim if any(a.status == 200 for a in later[c.sender])]
+    survivor_only = [c for c in moved if all(a.status == 200 and not a.upstream.endswith(victim)
+                                             for a in later[c.sender])]
     in_flight = sum(1 for c in wave.conversations for a in c.attempts
                     if a.started <= at < a.started + a.seconds)
+    drained = sum(1 for c in wave.conversations for a in c.attempts
+                  if at <= a.started < exited and a.status == 200 and a.upstream.endswith(victim))
     retried = sum(1 for c in wave.conversations for a in c.attempts if "," in a.upstream)
     return {"conversations_on_killed_replica": len(on_victim),
-            "of_them_continued_after_kill": len(moved),
-            "of_them_only_on_survivor_after_kill": len(survivor_only),
+            "of_them_continued_after_it_exited": len(moved),
+            "of_them_only_on_survivor_after_it_exited": len(survivor_only),
             "of_them_succeeded": sum(c.succeeded() for c in on_victim),
             "turns_in_flight_at_kill": in_flight,
+            "turns_it_answered_while_stopping": drained,
             "turns_the_router_sent_on_after_a_refused_connection": retried}
 
 
@@ -637,12 +665,18 @@ def checks(rows: list[dict], auth: dict, extra_rows: list[str]) -> list[str]:
         elif kill is not None:
             if kill["sigkill_needed"]:
                 failed.append(f"{name}: the replica did not exit within {EXIT_TIMEOUT_S}s of {kill['signal']}")
-            if not kill["conversations_on_killed_replica"]:
+            on_it = kill["conversations_on_killed_replica"]
+            if not on_it:
                 failed.append(f"{name}: no conversation was on the killed replica before the kill")
-            elif kill["of_them_only_on_survivor_after_kill"] != kill["conversations_on_killed_replica"]:
-                failed.append(f"{name}: {kill['of_them_only_on_survivor_after_kill']} of "
-                              f"{kill['conversations_on_killed_replica']} conversations of the killed replica "
-                              "went on on the survivor only")
+            if not kill["of_them_continued_after_it_exited"]:
+                failed.append(f"{name}: no conversation of the killed replica went on after it exited")
+            if kill["of_them_only_on_survivor_after_it_exited"] != kill["of_them_continued_after_it_exited"]:
+                failed.append(f"{name}: only {kill['of_them_only_on_survivor_after_it_exited']} of "
+                              f"{kill['of_them_continued_after_it_exited']} conversations of the killed replica "
+                              "were answered by the survivor alone after it exited")
+            if kill["of_them_succeeded"] != on_it:
+                failed.append(f"{name}: {kill['of_them_succeeded']} of {on_it} conversations of the killed "
+                              "replica enrolled")
     if rows[0]["max_concurrent_users"] < min(200, rows[0]["users"]):
         failed.append(f"at most {rows[0]['max_concurrent_users']} enrollers were mid-conversation at once")
     if auth != {"no_credentials": 401, "jwt_for_another_sender": 403, "forged_jwt": 401}:
@@ -672,8 +706,10 @@ def markdown(result: dict) -> str:
                          f"({k['turns_done_before']} turns done, {k['turns_in_flight_at_kill']} in flight); it "
                          f"exited with {k['exit_code']} after {k['seconds_to_exit']} s. "
                          f"{k['conversations_on_killed_replica']} conversations had been on it: "
-                         f"{k['of_them_only_on_survivor_after_kill']} went on on the survivor only, "
-                         f"{k['of_them_succeeded']} enrolled; the router sent "
+                         f"{k['turns_it_answered_while_stopping']} turns reached it before it closed its port "
+                         f"and were answered; after it exited, {k['of_them_only_on_survivor_after_it_exited']} "
+                         f"of them went on on the survivor alone; {k['of_them_succeeded']} enrolled; the "
+                         "router sent "
                          f"{k['turns_the_router_sent_on_after_a_refused_connection']} turns on to the survivor "
                          "after a refused connection.")
     lines.append(f"- HTTP API: no credentials → {result['api_auth']['no_credentials']}, a sender's JWT for "

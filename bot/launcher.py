@@ -41,7 +41,7 @@ class Service:
 
 
 def api_token() -> str:
-    return settings.secret_from_file("RASA_API_TOKEN", "rasa-api-token", lambda: secrets.token_urlsafe(32))
+    return settings.secret_from_file("RASA_API_TOKEN", "rasa-api-token", lambda: secrets.token_hex(32))
 
 
 def port_setting(name: str) -> int:
@@ -102,7 +102,7 @@ def services(rasa_port: int, action_port: int, token: str, console_port: Optiona
         ),
         Service(
             "Rasa server",
-            [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", "--auth-token", token, "--port", str(rasa_port),
+            [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", f"--auth-token={token}", "--port", str(rasa_port),
              "--model", str(MODEL), "--endpoints", settings.get("RASA_ENDPOINTS"),
              "--credentials", settings.get("RASA_CREDENTIALS"),
              *(["--cors", *settings.get("RASA_CORS").split()] if settings.get("RASA_CORS") else [])],

@@ -30,3 +30,15 @@ def test_the_environment_wins(tmp_path, monkeypatch):
     monkeypatch.setenv("RASA_API_TOKEN", "from-env")
     assert settings.secret_from_file("RASA_API_TOKEN", "token", lambda: "generated") == "from-env"
     assert not (tmp_path / "token").exists()
+
+
+def test_a_generated_or_given_api_token_never_reads_as_an_option(monkeypatch, tmp_path):
+    """`rasa run --auth-token -abc` refuses to start; a token is passed as --auth-token=<token>."""
+    from bot import launcher
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("RASA_API_TOKEN", "-starts-with-a-dash")
+    rasa = next(s for s in launcher.services(5005, 5055, launcher.api_token()) if s.name == "Rasa server")
+    assert "--auth-token=-starts-with-a-dash" in rasa.command
+    monkeypatch.delenv("RASA_API_TOKEN")
+    assert not launcher.api_token().startswith("-")

@@ -67,13 +67,24 @@ def test_the_validator_catches_mistakes():
     assert len(list(validator("Deployment", "apps/v1").iter_errors(broken))) == 2
 
 
-@pytest.mark.parametrize("name, path", [("rasa", "/"), ("actions", "/health"), ("console", "/health")])
-def test_every_service_has_probes_on_its_health_endpoint(name, path):
+def workload_container(name: str) -> dict:
     [workload] = [d for d in DOCS.values() if d["kind"] in ("Deployment", "StatefulSet")
                   and d["metadata"]["name"] == name]
     [container] = containers(workload)
+    return container
+
+
+@pytest.mark.parametrize("name, path", [("actions", "/health"), ("console", "/health")])
+def test_every_service_has_probes_on_its_health_endpoint(name, path):
+    container = workload_container(name)
     for probe in ("readinessProbe", "livenessProbe"):
         assert container[probe]["httpGet"]["path"] == path
+
+
+def test_a_rasa_replica_takes_traffic_only_with_a_model_loaded():
+    container = workload_container("rasa")
+    assert container["readinessProbe"]["exec"]["command"][-2:] == ["-m", "bot.readiness"]
+    assert container["livenessProbe"]["httpGet"]["path"] == "/"
 
 
 def test_no_secret_values_in_the_repository():

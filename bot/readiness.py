@@ -1,0 +1,40 @@
+"""Is this Rasa server ready for users: answering, and with a model loaded.
+
+Rasa answers `GET /` with 200 even when its model failed to load, and then replies to nothing (the scale
+test met such a replica). The Kubernetes readiness probe of the Rasa pods runs `python -m bot.readiness`
+instead, which asks the token-protected `/status` which model is loaded. Exit code 0: ready; 1: not,
+with the reason on stderr (never the token).
+"""
+from __future__ import annotations
+
+import json
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from bot import settings
+
+
+def check(base_url: str, token: str, timeout_s: float = 3.0) -> tuple[bool, str]:
+    """(ready, why): the loaded model's id when ready, else what is wrong."""
+    url = f"{base_url.rstrip('/')}/status?token={urllib.parse.quote(token)}"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as response:
+            status = json.load(response)
+    except urllib.error.HTTPError as error:
+        return False, f"/status answered {error.code}"
+    except (OSError, ValueError) as error:
+        return False, f"no usable answer from {base_url}: {type(error).__name__}"
+    model = status.get("model_id") if isinstance(status, dict) else None
+    return (True, str(model)) if model else (False, "the server is up but has no model loaded")
+
+
+def main() -> int:
+    ready, why = check(settings.rasa_url(), settings.get("RASA_API_TOKEN"))
+    print(("ready: model " if ready else "not ready: ") + why, file=sys.stderr)
+    return 0 if ready else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import os
 import platform
 import shutil
@@ -46,7 +45,7 @@ RASA = str(BIN / "rasa")
 sys.path.insert(0, str(ROOT))
 
 from bench.conversations import (  # noqa: E402 - after the path is set
-    enrollment_conversation, free_port, post_message)
+    enrollment_conversation, free_port, percentile_ms, post_message)
 
 TRAIN_TIMEOUT_S = 1200          # each training; a hung training is killed
 STARTUP_TIMEOUT_S = 300         # each server
@@ -179,9 +178,7 @@ class Level:
         lat = sorted(self.latencies_s)
 
         def pct(p: float) -> Optional[float]:
-            if not lat:
-                return None
-            return round(1000 * lat[max(0, math.ceil(p / 100 * len(lat)) - 1)], 1)  # nearest rank
+            return percentile_ms(lat, p)
 
         return {
             "level": self.name, "concurrency": self.concurrency, "conversations": self.conversations,

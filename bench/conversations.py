@@ -3,10 +3,12 @@
 
 - `enrollment_conversation(index)`: the messages of one whole enrollment, Chinese for even indexes and
   English for odd ones (the end-to-end test's scripts), each with a member of its own;
-- `post_message(...)`: one turn through the REST channel with an aiohttp session.
+- `post_message(...)`: one turn through the REST channel with an aiohttp session;
+- `percentile_ms(...)`: how both report turn latency (nearest rank, in milliseconds).
 """
 from __future__ import annotations
 
+import math
 import socket
 import sys
 from datetime import date, timedelta
@@ -64,3 +66,11 @@ async def post_message(session, url: str, sender: str, message: str, *, timeout_
         except ValueError:  # an error page from a proxy, not JSON
             body = None
         return response.status, body, dict(response.headers)
+
+
+def percentile_ms(seconds: list[float], p: float) -> Optional[float]:
+    """The p-th percentile (nearest rank) of latencies given in seconds, in milliseconds; None if empty."""
+    ordered = sorted(seconds)
+    if not ordered:
+        return None
+    return round(1000 * ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)], 1)

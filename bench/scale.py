@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import os
 import platform
 import random
@@ -54,8 +53,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 sys.path.insert(0, str(ROOT))
 
-from bench.conversations import enrollment_conversation, free_port, post_message  # noqa: E402
-from bot import launcher  # noqa: E402
+from bench.conversations import (  # noqa: E402
+    enrollment_conversation, free_port, percentile_ms, post_message)
+from bot import launcher, readiness  # noqa: E402
 from bot.launcher import Service  # noqa: E402
 
 STICKY_MAPS = ROOT / "deploy" / "nginx" / "sticky-maps.conf"
@@ -153,16 +153,10 @@ def nginx_binary() -> str:
 # --- processes -------------------------------------------------------------------------------------------
 
 def start(service: Service, env: dict, logs: Path) -> Service:
-    """Start a launcher Service as a child in its own session, its output in logs/<name>.log."""
-    with open(log_of(service, logs), "ab") as output:
-        service.process = subprocess.Popen(service.command, env=env, cwd=ROOT, stdout=output, stderr=output,
-                                           start_new_session=True)
+    """Start a launcher Service the launcher's way, its output in logs/<name>.log."""
+    launcher.start(service, env, logs)
     print(f"  started {service.name} (pid {service.process.pid})", flush=True)
     return service
-
-
-def log_of(service: Service, logs: Path) -> Path:
-    return logs / f"{service.name.replace(' ', '-')}.log"
 
 
 def port_or_free(port: int) -> int:
@@ -214,18 +208,11 @@ def snapshot_model(model: Path, scratch: Path) -> Path:
 
 
 def check_models_loaded(rasa_ports: list[int], token: str) -> None:
-    """Each replica's HTTP API says which model it serves (409 when it failed to load one)."""
-    import urllib.error
-    import urllib.request
-
+    """Each replica serves a model (what the Kubernetes readiness probe asks, bot/readiness.py)."""
     for port in rasa_ports:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/status?token={token}", timeout=30) as answer:
-                status = json.loads(answer.read())
-        except (urllib.error.URLError, OSError, ValueError) as problem:
-            raise RuntimeError(f"the Rasa replica on port {port} serves no model ({problem})") from None
-        if not status.get("model_file"):
-            raise RuntimeError(f"the Rasa replica on port {port} serves no model: {status}")
+        ready, why = readiness.check(f"http://127.0.0.1:{port}", token, timeout_s=30)
+        if not ready:
+            raise RuntimeError(f"the Rasa replica on port {port} serves no model: {why}")
 
 
 def wait_for_tracker_table(child: Service, timeout_s: float = 240) -> None:
@@ -545,13 +532,6 @@ def stored_enrollments(database_url: str) -> dict[str, list[str]]:
 
 # --- the figures -----------------------------------------------------------------------------------------
 
-def percentile(values: list[float], p: float) -> Optional[float]:
-    ordered = sorted(values)
-    if not ordered:
-        return None
-    return round(1000 * ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)], 1)  # nearest rank, ms
-
-
 def summarize(wave: Wave, trackers: dict[str, dict], enrollments: dict[str, list[str]]) -> dict:
     attempts = [a for c in wave.conversations for a in c.attempts]
     latencies = [a.seconds for a in attempts if a.status == 200]
@@ -570,9 +550,9 @@ def summarize(wave: Wave, trackers: dict[str, dict], enrollments: dict[str, list
         "zh_users": sum(c.language == "zh" for c in wave.conversations),
         "en_users": sum(c.language == "en" for c in wave.conversations),
         "max_concurrent_users": wave.max_active, "turns": len(latencies),
-        "turns_expected": wave.total_turns, "p50_ms": percentile(latencies, 50),
-        "p95_ms": percentile(latencies, 95), "p99_ms": percentile(latencies, 99),
-        "max_ms": percentile(latencies, 100),
+        "turns_expected": wave.total_turns, "p50_ms": percentile_ms(latencies, 50),
+        "p95_ms": percentile_ms(latencies, 95), "p99_ms": percentile_ms(latencies, 99),
+        "max_ms": percentile_ms(latencies, 100),
         "errors": len(errors), "http_5xx": sum(1 for a in errors if a.status and a.status >= 500),
         "error_examples": sorted(Counter(a.error for a in errors).items(), key=lambda kv: -kv[1])[:5],
         "events_lost": sum(c["lost"] for c in comparisons.values()),

@@ -102,8 +102,8 @@ def services(rasa_port: int, action_port: int, token: str, console_port: Optiona
         ),
         Service(
             "Rasa server",
-            [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", f"--auth-token={token}", "--port", str(rasa_port),
-             "--model", str(MODEL), "--endpoints", settings.get("RASA_ENDPOINTS"),
+            [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", f"--auth-token={token}",
+             "--port", str(rasa_port), "--model", str(MODEL), "--endpoints", settings.get("RASA_ENDPOINTS"),
              "--credentials", settings.get("RASA_CREDENTIALS"),
              *(["--cors", *settings.get("RASA_CORS").split()] if settings.get("RASA_CORS") else [])],
             f"http://localhost:{rasa_port}/",
@@ -150,6 +150,23 @@ def stop(started: list[Service]) -> None:
             service.process.wait()
 
 
+def log_file(service: Service, log_dir: Path) -> Path:
+    return log_dir / f"{service.name.replace(' ', '-')}.log"
+
+
+def start(service: Service, env: dict[str, str], log_dir: Optional[Path] = None) -> Service:
+    """Start `service` as a child in a session of its own (so stop() can end its whole group); its
+    output goes to log_dir/<name>.log, or to this terminal without a log_dir."""
+    output = open(log_file(service, log_dir), "ab") if log_dir is not None else None
+    try:
+        service.process = subprocess.Popen(service.command, env=env, cwd=settings.PROJECT_ROOT,
+                                           start_new_session=True, stdout=output, stderr=output)
+    finally:
+        if output is not None:
+            output.close()  # the child has its own copy
+    return service
+
+
 def upgrade_store() -> None:
     from bot.store.migrations import upgrade_schema
 
@@ -185,12 +202,7 @@ def assistant_running(rasa_port: int, action_port: int, *, console_port: Optiona
     try:
         for service in services(rasa_port, action_port, token, console_port):
             log.info("starting the %s", service.name)
-            output = None
-            if log_dir is not None:
-                output = open(log_dir / f"{service.name.replace(' ', '-')}.log", "ab")
-            service.process = subprocess.Popen(service.command, env=env, cwd=settings.PROJECT_ROOT,
-                                               start_new_session=True, stdout=output, stderr=output)
-            started.append(service)
+            started.append(start(service, env, log_dir))
         wait_until_ready(started)
         yield started
     finally:

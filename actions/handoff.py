@@ -57,6 +57,5 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        hint = tracker.get_slot("handoff_reason")
-        reason = HandoffReason(hint) if hint in HandoffReason._value2member_map_ else HandoffReason.USER_REQUEST
+        reason = HandoffReason.from_hint(tracker.get_slot("handoff_reason"), HandoffReason.USER_REQUEST)
         return await hand_over(dispatcher, tracker, reason)

@@ -24,6 +24,11 @@ class HandoffReason(str, Enum):
     STORE_FAILURE = "store_failure"
     ASSISTANT_PROBLEM = "assistant_problem"
 
+    @classmethod
+    def from_hint(cls, hint: object, default: "HandoffReason") -> "HandoffReason":
+        """The reason a slot holds (the `handoff_reason` slot), or `default` when it holds none."""
+        return cls(hint) if hint in cls._value2member_map_ else default
+
 
 _HOURS = re.compile(r"^\s*([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-4]):([0-5]\d)\s*$")
 

@@ -111,14 +111,13 @@ async def hand_over(output_channel: OutputChannel, nlg: NaturalLanguageGenerator
                     tracker: DialogueStateTracker) -> Optional[List[Event]]:
     """The handoff without the action server: a ticket, the announcement, the pause (None: store down)."""
     language = normalise_language(tracker.get_slot("language")) or DEFAULT_LANGUAGE
-    hint = tracker.get_slot("handoff_reason")
-    reason = hint if hint in HandoffReason._value2member_map_ else HandoffReason.ASSISTANT_PROBLEM.value
+    reason = HandoffReason.from_hint(tracker.get_slot("handoff_reason"), HandoffReason.ASSISTANT_PROBLEM)
     application = enrollment.Application.of(enrollment.answers_in_slots(tracker.get_slot), today_in_china())
     try:
         await asyncio.to_thread(
             store.create_handoff_ticket, store.engine_for(settings.database_url()),
             conversation_id=tracker.sender_id, channel=tracker.get_latest_input_channel() or "unknown",
-            language=language, reason=reason, summary=enrollment.handoff_summary(application))
+            language=language, reason=reason.value, summary=enrollment.handoff_summary(application))
     except SQLAlchemyError:
         log.exception("could not open a handoff ticket from the Rasa server either")
         return None

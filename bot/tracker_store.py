@@ -181,3 +181,36 @@ def stored_events(store: SQLTrackerStore, sender_id: Optional[str] = None) -> li
         if sender_id is not None:
             query = query.where(store.SQLEvent.sender_id == sender_id)
         return [json.loads(row.data) for row in session.execute(query.order_by(store.SQLEvent.id)).scalars()]
+
+
+def scrub_stored_events(store: SQLTrackerStore, batch: int = 500) -> tuple[int, int]:
+    """Protect every event already stored (conversations kept before this store protected them):
+    the operator command `python -m bot conversations scrub`. Returns (events examined, events changed).
+    Safe to run again, and while the assistant runs (each batch is one short transaction)."""
+    examined = changed = 0
+    last_id = 0
+    while True:
+        with store.session_scope() as session:
+            rows = session.execute(select(store.SQLEvent).where(store.SQLEvent.id > last_id)
+                                   .order_by(store.SQLEvent.id).limit(batch)).scalars().all()
+            if not rows:
+                return examined, changed
+            for row in rows:
+                data = json.loads(row.data)
+                kept = protected(data)
+                if kept != data:
+                    row.data = json.dumps(kept)
+                    changed += 1
+            examined += len(rows)
+            last_id = rows[-1].id
+            session.commit()
+
+
+def open_configured_store(endpoints_file: str) -> SQLTrackerStore:
+    """The conversation store an endpoints file names, opened as this store (whatever type it names)."""
+    from rasa.utils.endpoints import read_endpoint_config
+
+    config = read_endpoint_config(endpoints_file, "tracker_store")
+    if config is None:
+        raise SystemExit(f"{endpoints_file} names no tracker_store")
+    return PrivateTrackerStore(host=config.url, **{k: v for k, v in config.kwargs.items() if k != "type"})

@@ -131,3 +131,32 @@ def test_a_shared_store_without_the_seal_key_refuses_to_start(monkeypatch, postg
     with pytest.raises(RuntimeError, match="CONVERSATION_SEAL_KEY"):
         PrivateTrackerStore(domain=DOMAIN, dialect="postgresql", host=server.host, port=server.port,
                             db=server.database, username=server.username)
+
+
+async def test_the_operator_command_scrubs_conversations_stored_before_the_protection(tmp_path, monkeypatch,
+                                                                                     capsys):
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    from bot.__main__ import main
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "old-tracker.db"))
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://localhost:5055/webhook")
+    monkeypatch.setenv("ACTION_SERVER_SECRET", "")
+    old = SQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "old-tracker.db"))
+    tracker = new_tracker()
+    turn(tracker, f"身份证 {TYPED_ID}", ("id_number", ID))
+    turn(tracker, TYPED_PHONE, ("phone", PHONE))
+    await old.save(tracker)
+    assert numbers_in(str(stored_events(old)), [ID, PHONE]) == [ID, PHONE]  # as before this wave
+    old.engine.dispose()
+
+    assert main(["conversations", "scrub"]) == 0
+    assert "4 of" in capsys.readouterr().out  # two messages and two slots
+    assert numbers_in_files(tmp_path, [ID, PHONE]) == {}
+    assert main(["conversations", "scrub"]) == 0  # again: nothing left to do
+    assert "0 of" in capsys.readouterr().out
+
+    store = PrivateTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "old-tracker.db"))
+    again = await store.retrieve(tracker.sender_id)
+    assert unseal(again.get_slot("id_number")) == ID and unseal(again.get_slot("phone")) == PHONE

@@ -7,6 +7,7 @@
     python -m bot staff create USERNAME [--display-name NAME] [--password-stdin]
     python -m bot db upgrade
     python -m bot conversations scrub
+    python -m bot conversations forget-unfinished
     python -m bot settings
 
 ID numbers and phone numbers are only ever shown masked. Reading and changing enrollments is written to
@@ -91,6 +92,10 @@ def _parser() -> argparse.ArgumentParser:
     conversation_actions.add_parser(
         "scrub", help="seal and mask the ID numbers and phones that conversations stored before "
                       "the store protected them (RASA_ENDPOINTS names the store)").set_defaults(run=_scrub)
+    conversation_actions.add_parser(
+        "forget-unfinished", help="forget enrollments left unfinished for longer than "
+                                  "UNFINISHED_ENROLLMENT_DAYS, with their personal data").set_defaults(
+        run=_forget_unfinished)
 
     commands.add_parser("settings", help="print every setting read from the environment").set_defaults(
         run=lambda args, url: _print(settings.describe()))
@@ -270,6 +275,15 @@ def _scrub(args: argparse.Namespace, url: str) -> int:
     examined, changed = scrub_stored_events(store)
     return _print(f"Scrubbed the conversation store: {changed} of {examined} stored events held an ID "
                   "number or phone in plain text and are now sealed or masked.")
+
+
+def _forget_unfinished(args: argparse.Namespace, url: str) -> int:
+    from bot.conversation_retention import forget_unfinished, retention
+    from bot.tracker_store import open_configured_store
+
+    store = open_configured_store(settings.get("RASA_ENDPOINTS"))
+    forgotten = forget_unfinished(store, now=datetime.now().astimezone())
+    return _print(f"Forgot {len(forgotten)} enrollment(s) left unfinished for more than {retention().days} days.")
 
 
 if __name__ == "__main__":

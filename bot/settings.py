@@ -77,6 +77,9 @@ SETTINGS: dict[str, Setting] = {
                 "Key that seals ID numbers and phones in the conversation (tracker) store (Fernet, urlsafe "
                 "base64); generated into DATA_DIR/conversation-seal.key when empty. The Rasa server and the "
                 "action server need the same one."),
+        Setting("UNFINISHED_ENROLLMENT_DAYS", "7",
+                "How many days after its last message an unfinished enrollment is kept for the family to "
+                "come back to; then it is forgotten with its personal data (bot.conversation_retention)."),
         Setting("PLAN_CONFIG", str(PROJECT_ROOT / "bot" / "plan" / "senior_cancer_plan.yml"),
                 "The plan configuration file (ages, screening, payouts, costs, consent versions)."),
         Setting("TEST_POSTGRES_URL", "",

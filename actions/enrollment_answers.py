@@ -90,8 +90,10 @@ YES_NO_INTENTS = ("affirm", "deny", "not_sure")
 
 
 def check_member_name(value: Any, tracker: Tracker) -> Checked:
-    if (tracker.latest_message.get("intent") or {}).get("name") in YES_NO_INTENTS:
-        # "是的" / "no" is an answer to another question, not a name.
+    typed_now = str(value or "") == (tracker.latest_message.get("text") or "")
+    if typed_now and (tracker.latest_message.get("intent") or {}).get("name") in YES_NO_INTENTS:
+        # "是的" / "no" is an answer to another question, not a name (a name given earlier and checked
+        # again when a resumed form starts is not).
         return Checked({"member_name": None}).say("utter_name_expected")
     try:
         return Checked({"member_name": enrollment.read_name(str(value or ""))})

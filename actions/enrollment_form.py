@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.conversation import language_of
 from actions.enrollment_answers import application_of, check_answer
 from actions.replies import send
+from bot.sealed_slots import unseal
 
 
 class ValidateEnrollmentForm(FormValidationAction):
@@ -39,7 +40,8 @@ class ValidateEnrollmentForm(FormValidationAction):
         for key, value in tracker.slots_to_validate().items():
             if key not in due:
                 continue
-            checked = await asyncio.to_thread(check_answer, key, value, tracker)
+            # A prefilled answer (a resumed enrollment) comes from the conversation store sealed.
+            checked = await asyncio.to_thread(check_answer, key, unseal(value), tracker)
             send(dispatcher, checked, language)
             updates.update(checked.slots)
             tracker.slots.update(checked.slots)  # later checks see earlier answers

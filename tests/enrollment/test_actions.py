@@ -228,3 +228,15 @@ async def test_a_store_outage_is_said_plainly_and_a_retry_stores_exactly_one(enr
     await conclude(answers())
     await conclude(answers())
     assert len(store.list_enrollments(enrollment_store)) == 1
+
+
+async def test_a_resumed_form_keeps_the_answers_given_before_even_sealed():
+    """Coming back: the form starts again after "好的" and checks the answers it finds (which the
+    conversation store keeps sealed) without refusing the name for the "yes"."""
+    from bot.sealed_slots import seal
+
+    prefilled = {**before("phone"), "id_number": seal(MOTHER_ID)}
+    values, responses = await validate(prefilled, text="好的", intent="affirm",
+                                       extracted={"member_name": "王秀英", "id_number": seal(MOTHER_ID)})
+    assert values["member_name"] == "王秀英" and values["id_number"] == MOTHER_ID
+    assert responses == []

@@ -310,3 +310,21 @@ def test_an_existing_world_readable_data_folder_is_tightened(tmp_path, monkeypat
     monkeypatch.setenv("DATA_DIR", str(data))
     assert settings.data_dir() == data
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
+
+
+def test_the_migration_can_be_undone_giving_each_member_their_latest_details(database_url, engine):
+    from alembic import command
+    from alembic.config import Config
+
+    from bot.store.migrations import MIGRATIONS_DIR
+
+    submit_enrollment(engine, submission(outcome="deferred", authorization=None, waiting_period_end=None,
+                                         cover_start=None))
+    submit_enrollment(engine, submission(conversation_id="rest:daughter-1#2", phone="13600000000"))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT name, phone FROM members")).all() == [("王秀英", "13600000000")]

@@ -34,7 +34,9 @@ def enroll(engine, sender="rest:the-real-child"):
 
 
 def before_id():
-    return {"relationship": "mother", "member_name": "王秀英"}
+    """The answers given before the ID number is asked (in the order the enrollment asks them)."""
+    keys = list(answers())
+    return {k: v for k, v in answers().items() if keys.index(k) < keys.index("id_number")}
 
 
 async def type_id(text, sender):

@@ -1,6 +1,6 @@
 """The operator command: `python -m bot ...` for looking after the enrollment store.
 
-    python -m bot enrollments list [--status STATUS]
+    python -m bot enrollments list [--status STATUS] [--phone PHONE]
     python -m bot enrollments show NUMBER
     python -m bot enrollments export --format json|csv [--output FILE] [--status STATUS]
     python -m bot enrollments withdraw NUMBER
@@ -10,7 +10,8 @@
     python -m bot conversations forget-unfinished
     python -m bot settings
 
-ID numbers and phone numbers are only ever shown masked. Reading and changing enrollments is written to
+ID numbers and phone numbers are only ever shown masked, also where a sender or conversation id holds one
+(a REST sender may be a phone number); `list --phone` finds enrollments by the keyed hash of a phone. Reading and changing enrollments is written to
 the audit trail under the operating-system user who ran the command. The database is DATABASE_URL (see
 `python -m bot settings`) unless --database-url is given.
 """
@@ -32,6 +33,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bot import settings
+from bot.personal_data import mask_everywhere, mask_personal_numbers
 
 CSV_COLUMNS = (
     "enrollment_number", "status", "enrolled_on", "waiting_period_end", "cover_start", "relationship",
@@ -61,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     actions = enrollments.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = actions.add_parser("list", help="one line per enrollment, oldest first")
     listing.add_argument("--status", help="only this status (active, withdrawn, manual_review, ...)")
+    listing.add_argument("--phone", help="only enrollments that collected this phone number (any spelling)")
     listing.set_defaults(run=_list)
     show = actions.add_parser("show", help="everything about one enrollment")
     show.add_argument("number", help="enrollment number, e.g. SC261128-7KQ3M")
@@ -123,11 +126,21 @@ def _operator():
 
 
 def _list(args: argparse.Namespace, url: str) -> int:
-    from bot.store import audit, list_enrollments
+    from bot.identity import IdentityError
+    from bot.store import audit, list_enrollments, list_enrollments_by_phone
 
     engine = _engine(url)
-    found = list_enrollments(engine, status=args.status)
-    audit(engine, _operator(), "enrollments.listed", "enrollments", {"status": args.status, "count": len(found)})
+    if args.phone:
+        try:
+            found = list_enrollments_by_phone(engine, args.phone)
+        except IdentityError:
+            print("error: --phone is not a mainland mobile number.", file=sys.stderr)
+            return 1
+        found = [e for e in found if args.status is None or e.status == args.status]
+    else:
+        found = list_enrollments(engine, status=args.status)
+    audit(engine, _operator(), "enrollments.listed", "enrollments",
+          {"status": args.status, "count": len(found), "by_phone": bool(args.phone)})
     if not found:
         return _print("No enrollments." if args.status is None else f"No enrollments with status {args.status}.")
     rows = [("NUMBER", "STATUS", "ENROLLED", "COVER FROM", "RELATIONSHIP", "NAME", "ID NUMBER", "PHONE")]
@@ -150,12 +163,12 @@ def _show(args: argparse.Namespace, url: str) -> int:
         f"Enrollment {e.enrollment_number}: {e.status}",
         f"  member:        {e.member_name}, ID {e.masked_id}, born {e.birth_date}, {e.sex}, "
         f"phone {e.masked_phone or '-'}",
-        f"  enrolled by:   {e.enroller} ({e.channel}, language {e.language}) as {e.relationship}",
+        f"  enrolled by:   {mask_personal_numbers(e.enroller)} ({e.channel}, language {e.language}) as {e.relationship}",
         f"  enrolled on:   {e.enrolled_on}; waiting period until {e.waiting_period_end or '-'}; "
         f"covered from {e.cover_start or '-'}",
         f"  reasons:       {', '.join(e.outcome_reasons) or '-'}",
         f"  screening:     {_answers(e)}",
-        f"  conversation:  {e.conversation_id}",
+        f"  conversation:  {mask_personal_numbers(e.conversation_id)}",
         f"  created:       {e.created_at:%Y-%m-%d %H:%M:%S} UTC",
     ]
     if e.withdrawn_at:
@@ -201,7 +214,8 @@ def _plain(value: Any) -> Any:
 
 
 def _as_json(found) -> str:
-    return json.dumps([dataclasses.asdict(e) for e in found], default=_plain, ensure_ascii=False, indent=2) + "\n"
+    rows = [mask_everywhere(dataclasses.asdict(e)) for e in found]
+    return json.dumps(rows, default=_plain, ensure_ascii=False, indent=2) + "\n"
 
 
 def _as_csv(found) -> str:
@@ -209,7 +223,7 @@ def _as_csv(found) -> str:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for e in found:
-        row = {name: getattr(e, name, None) for name in CSV_COLUMNS}
+        row = {name: mask_everywhere(getattr(e, name, None)) for name in CSV_COLUMNS}
         row.update(
             outcome_reasons=";".join(e.outcome_reasons),
             screening_answers=_answers(e),

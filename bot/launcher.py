@@ -25,6 +25,8 @@ from bot import settings
 
 log = logging.getLogger("launcher")
 MODEL = settings.PROJECT_ROOT / "models" / "assistant.tar.gz"
+CHILD_UMASK = 0o077
+"""Files the services create (SQLite databases and their WAL files, logs) are readable by their owner only."""
 STARTUP_TIMEOUT_S = 240
 
 
@@ -154,13 +156,22 @@ def log_file(service: Service, log_dir: Path) -> Path:
     return log_dir / f"{service.name.replace(' ', '-')}.log"
 
 
+def _private_log(path: Path):
+    """The log file opened for appending, readable by its owner only (0600) even if it existed before."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.fchmod(descriptor, 0o600)
+    return os.fdopen(descriptor, "ab")
+
+
 def start(service: Service, env: dict[str, str], log_dir: Optional[Path] = None) -> Service:
-    """Start `service` as a child in a session of its own (so stop() can end its whole group); its
-    output goes to log_dir/<name>.log, or to this terminal without a log_dir."""
-    output = open(log_file(service, log_dir), "ab") if log_dir is not None else None
+    """Start `service` as a child in a session of its own (so stop() can end its whole group), with a
+    umask that keeps what it creates private; its output goes to log_dir/<name>.log, or to this terminal
+    without a log_dir."""
+    output = _private_log(log_file(service, log_dir)) if log_dir is not None else None
     try:
         service.process = subprocess.Popen(service.command, env=env, cwd=settings.PROJECT_ROOT,
-                                           start_new_session=True, stdout=output, stderr=output)
+                                           start_new_session=True, stdout=output, stderr=output,
+                                           umask=CHILD_UMASK)
     finally:
         if output is not None:
             output.close()  # the child has its own copy

@@ -116,8 +116,15 @@ def get(name: str) -> str:
 
 
 def data_dir() -> Path:
+    """DATA_DIR, created readable by its owner only (0700); an existing one of ours is tightened to 0700,
+    since it holds personal data, keys and logs."""
     path = Path(get("DATA_DIR"))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+            os.chmod(path, 0o700)
+    except OSError:
+        pass  # not ours to change (a mounted volume, say): its owner decides
     return path
 
 

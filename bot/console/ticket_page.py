@@ -22,6 +22,7 @@ from bot.console.labels import (
 )
 from bot.console.pages import Page, join
 from bot.console.transcript import Conversation, TranscriptLine
+from bot.personal_data import mask_personal_numbers
 from bot.store import HandoffTicketView, StaffAccountView
 
 MAX_REPLY_CHARS = 2000
@@ -81,7 +82,9 @@ def _summary(page: Page, ticket: HandoffTicketView) -> Markup:
     _ = page.gettext
     if not ticket.summary:
         return Markup("")
-    rows = [(label(SUMMARY_FIELDS, key, _), summary_value(value)) for key, value in ticket.summary.items()]
+    # The store refuses plain numbers in a summary; masking again here keeps the page safe whatever it holds.
+    rows = [(label(SUMMARY_FIELDS, key, _), mask_personal_numbers(summary_value(value)))
+            for key, value in ticket.summary.items()]
     return Markup('<section class="summary"><h2>{}</h2>{}</section>').format(
         _("What the assistant noted"), _definition_list("summary", rows))
 

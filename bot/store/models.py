@@ -121,19 +121,19 @@ class Enroller(Base):
 
 
 class Member(Base):
-    """The covered senior. The ID number is stored only encrypted, hashed (keyed) and masked."""
+    """The covered senior, as the ID number identifies them: stored only encrypted, hashed (keyed) and
+    masked. Name and phone are not here: they belong to each enrollment (EnrollmentContact), so nothing
+    a later submission says changes what an earlier enrollment holds."""
 
     __tablename__ = "members"
     __table_args__ = (CheckConstraint(_one_of("sex", SEXES), name="sex"),)
 
     id = Column(Integer, primary_key=True)
-    name = Column(String(100), nullable=False)
     id_number_encrypted = Column(Text, nullable=False)  # Fernet token
     id_number_hash = Column(String(64), nullable=False, unique=True)  # HMAC-SHA256, hex
     id_number_masked = Column(String(18), nullable=False)
     birth_date = Column(Date, nullable=False)
     sex = Column(String(6), nullable=False)
-    phone = Column(String(20), nullable=True)  # normalised mainland mobile; shown masked
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -186,6 +186,21 @@ class Enrollment(Base):
     screening_answers = orm_relationship("ScreeningAnswer", order_by="ScreeningAnswer.question_id")
     consents = orm_relationship("ConsentRecord", order_by="ConsentRecord.given_at")
     authorization = orm_relationship("DeductionAuthorization", uselist=False)
+    contact = orm_relationship("EnrollmentContact", uselist=False)
+
+
+class EnrollmentContact(Base):
+    """The member's name and phone as this enrollment collected them. The phone is kept like the ID
+    number: encrypted, a keyed hash to find it, and masked (first 3 and last 4 digits) for showing."""
+
+    __tablename__ = "enrollment_contacts"
+    __table_args__ = (Index("ix_enrollment_contacts_phone_hash", "phone_hash"),)
+
+    enrollment_id = Column(ForeignKey("enrollments.id"), primary_key=True)
+    member_name = Column(String(100), nullable=False)
+    phone_encrypted = Column(Text, nullable=True)  # Fernet token
+    phone_hash = Column(String(64), nullable=True)  # HMAC-SHA256 of "phone:" + number, hex
+    phone_masked = Column(String(11), nullable=True)  # 139****5678
 
 
 class ScreeningAnswer(Base):
@@ -300,6 +315,18 @@ class HandoffTicket(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     claimed_at = Column(UTCDateTime, nullable=True)
     closed_at = Column(UTCDateTime, nullable=True)
+
+
+class IdNumberLookup(Base):
+    """One ID-number look-up by a sender (not which number): counted to rate-limit look-ups across every
+    replica of the action server. Rows older than the limit's window are deleted as new ones arrive."""
+
+    __tablename__ = "id_number_lookups"
+    __table_args__ = (Index("ix_id_number_lookups_enroller_id_at", "enroller_id", "at"),)
+
+    id = Column(Integer, primary_key=True)
+    enroller_id = Column(ForeignKey("enrollers.id"), nullable=False)
+    at = Column(UTCDateTime, nullable=False)
 
 
 class AuditEntry(Base):

@@ -282,3 +282,13 @@ async def test_with_a_jwt_key_only_clients_with_a_valid_token_connect(serve_chan
                           auth={"token": jwt.encode({"user": "x"}, key, algorithm="HS256")})
     assert allowed.connected
     await allowed.disconnect()
+
+
+async def test_the_privacy_line_says_the_conversation_is_kept_on_the_server_in_both_languages(rasa):
+    _, _, page = await get(rasa.url + "/webhooks/webchat/")
+    _, _, script = await get(rasa.url + "/webhooks/webchat/static/page.js")
+    shown = page.decode() + script.decode()
+    # It used to promise the conversation stays in the tab, which is not true: the server keeps it.
+    assert "标签页" not in shown and "this tab only" not in shown
+    assert shown.count("对话会保存在我们的服务器上") == 2  # the page as served and its Chinese text
+    assert "The conversation is kept on our servers" in shown

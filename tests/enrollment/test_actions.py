@@ -71,11 +71,15 @@ async def test_a_stated_birth_date_must_agree_and_two_mismatches_offer_a_person(
     assert responses == ["utter_birth_date_mismatch_person"]
 
 
-async def test_an_active_member_is_told_so_at_the_id(enrollment_store):
+async def test_an_active_member_is_told_so_at_the_id_only_to_their_enroller(enrollment_store):
     at = {k: datetime.now(timezone.utc) for k in enrollment.CONSENTS}
     store.submit_enrollment(enrollment_store, enrollment.submission(
         Application.of(answers(), TODAY), Conversation("c1", "rest", "rest:other", "zh"), at))
     values, responses = await validate(before("id_number"), text=MOTHER_ID, extracted={"id_number": MOTHER_ID})
+    assert values["id_number"] is None
+    assert responses[:1] == ["utter_membership_not_disclosed"]
+    values, responses = await validate(before("id_number"), text=MOTHER_ID, extracted={"id_number": MOTHER_ID},
+                                       sender="rest:other")
     assert values["id_number"] is None
     assert responses[:1] == ["utter_already_member"]
 

@@ -128,6 +128,7 @@ class PrivateTrackerStore(SQLTrackerStore):
             # Replicas that generated keys of their own could not read each other's sealed answers.
             raise RuntimeError("CONVERSATION_SEAL_KEY must be set when the conversation store is shared "
                                "(PostgreSQL): the Rasa servers and action servers need the same key")
+        self.engine.hide_parameters = True  # a failed write never logs a conversation's values
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _tune)
             self.engine.dispose()  # connections made while creating the tables reconnect tuned

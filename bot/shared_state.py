@@ -14,6 +14,7 @@ from typing import Callable, Optional, Protocol
 MEMORY_MAX_ENTRIES = 100_000
 _COUNT = ("local n = redis.call('incr', KEYS[1]) if n == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end "
           "return n")
+_UNCOUNT = "if redis.call('get', KEYS[1]) and tonumber(redis.call('get', KEYS[1])) > 0 then return redis.call('decr', KEYS[1]) end return 0"
 _COMPARE_AND_DELETE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
 
 
@@ -30,6 +31,9 @@ class SharedState(Protocol):
 
     async def count(self, key: str, ttl_s: float) -> int:
         """Adds one to the counter `key` (which expires `ttl_s` after its first count); the new count."""
+
+    async def uncount(self, key: str) -> None:
+        """Takes one back from the counter `key`, if it still exists."""
 
     async def delete(self, key: str) -> None: ...
 
@@ -84,6 +88,12 @@ class MemoryState:
         self._entries[key] = (expiry, str(int(current) + 1))
         return int(current) + 1
 
+    async def uncount(self, key: str) -> None:
+        current = self._live(key)
+        if current is not None:
+            expiry, _ = self._entries[key]
+            self._entries[key] = (expiry, str(max(0, int(current) - 1)))
+
     async def delete(self, key: str) -> None:
         self._entries.pop(key, None)
 
@@ -111,6 +121,9 @@ class RedisState:
 
     async def count(self, key: str, ttl_s: float) -> int:
         return int(await self._redis.eval(_COUNT, 1, self._prefix + key, max(1, int(ttl_s * 1000))))
+
+    async def uncount(self, key: str) -> None:
+        await self._redis.eval(_UNCOUNT, 1, self._prefix + key)
 
     async def delete(self, key: str) -> None:
         await self._redis.delete(self._prefix + key)

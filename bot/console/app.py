@@ -32,6 +32,7 @@ from bot.console.language_switch import language_middleware, switch_language
 from bot.console.login_throttle import LoginThrottle
 from bot.console.rasa_api import RasaClient
 from bot.console.sessions import staff_session_middleware
+from bot.shared_state import shared_state
 from bot.store import engine_for
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -77,7 +78,9 @@ def create_app(config: ConsoleConfig) -> web.Application:
                                        csrf_middleware])
     app[keys.CONFIG] = config
     app[keys.TRANSLATIONS] = load_translations()
-    app[keys.LOGIN_THROTTLE] = LoginThrottle(config.login_failures_allowed, config.login_failure_window)
+    app[keys.LOGIN_THROTTLE] = LoginThrottle(config.login_failures_allowed, config.login_failure_window,
+                                             per_address=config.login_attempts_per_address,
+                                             state=shared_state())  # Redis in production
     app.add_routes(ROUTES)
     app.cleanup_ctx.extend([_store, _rasa])
     app.on_response_prepare.append(_security_headers)

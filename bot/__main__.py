@@ -193,6 +193,8 @@ def _as_json(found) -> str:
 
 
 def _as_csv(found) -> str:
+    from bot.spreadsheet import safe_cell  # no cell starts a formula in the operator's spreadsheet
+
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -204,7 +206,7 @@ def _as_csv(found) -> str:
             consents=";".join(f"{c.kind}@{c.version}" for c in e.consents),
             deduction_authorized="yes" if e.authorization and not e.authorization.cancelled_at else "no",
         )
-        writer.writerow({k: "" if v is None else (_plain(v) if isinstance(v, (date, datetime)) else v)
+        writer.writerow({k: "" if v is None else (_plain(v) if isinstance(v, (date, datetime)) else safe_cell(v))
                          for k, v in row.items()})
     return out.getvalue()
 

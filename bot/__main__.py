@@ -5,6 +5,8 @@
     python -m bot enrollments export --format json|csv [--output FILE] [--status STATUS]
     python -m bot enrollments withdraw NUMBER
     python -m bot staff create USERNAME [--display-name NAME] [--password-stdin]
+    python -m bot staff disable USERNAME
+    python -m bot staff reset-password USERNAME [--password-stdin] [--enable]
     python -m bot db upgrade
     python -m bot settings
 
@@ -80,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--password-stdin", action="store_true",
                         help="read the password from the first line of standard input instead of a prompt")
     create.set_defaults(run=_create_staff)
+    from bot import staff_cli
+
+    staff_cli.add_commands(staff_actions, _engine, _operator)
 
     db = commands.add_parser("db", help="database schema")
     db_actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -32,8 +32,11 @@ def check(base_url: str, token: str, timeout_s: float = 3.0) -> tuple[bool, str]
     return (True, str(model)) if model else (False, "the server is up but has no model loaded")
 
 
-def main() -> int:
-    ready, why = check(settings.rasa_url(), settings.get("RASA_API_TOKEN"))
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bot.readiness [URL]`: URL is the server to ask (default RASA_URL); a pod's probe names
+    its own replica (http://127.0.0.1:5005), not the load balancer in RASA_URL."""
+    args = sys.argv[1:] if argv is None else argv
+    ready, why = check(args[0] if args else settings.rasa_url(), settings.get("RASA_API_TOKEN"))
     print(("ready: model " if ready else "not ready: ") + why, file=sys.stderr)
     return 0 if ready else 1
 

@@ -55,7 +55,8 @@ def arguments(argv: List[str], secret: Optional[str] = None) -> List[str]:
         secret = api_token()
     from bot.rasa_auth import ALGORITHM
 
-    return [*argv, "--jwt-secret", secret, "--jwt-method", ALGORITHM]
+    # One argument with "=": a secret starting with "-" must not read as an option.
+    return [*argv, f"--jwt-secret={secret}", f"--jwt-method={ALGORITHM}"]
 
 
 def main() -> None:

@@ -64,7 +64,7 @@ def test_the_api_secret_is_added_inside_the_process_as_a_jwt_secret_and_no_auth_
     from bot import rasa_server
 
     args = rasa_server.arguments(["run", "--enable-api", "--port", "5005"], secret="s3cret")
-    assert args[-4:] == ["--jwt-secret", "s3cret", "--jwt-method", "HS256"]
+    assert args[-2:] == ["--jwt-secret=s3cret", "--jwt-method=HS256"]
     assert not any(a.startswith("--auth-token") for a in args)  # so `?token=` is accepted nowhere
     assert rasa_server.arguments(["run", "actions", "--port", "5055"]) == ["run", "actions", "--port", "5055"]
 
@@ -80,4 +80,4 @@ def test_with_the_production_endpoints_the_server_refuses_to_start_without_its_s
     with pytest.raises(rasa_server.RefusedStart, match=missing):
         rasa_server.arguments(["run", "--enable-api"], secret="s3cret")
     monkeypatch.setenv(missing, "set")
-    assert rasa_server.arguments(["run", "--enable-api"], secret="s3cret")[-4] == "--jwt-secret"
+    assert rasa_server.arguments(["run", "--enable-api"], secret="s3cret")[-2] == "--jwt-secret=s3cret"

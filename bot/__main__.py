@@ -4,9 +4,10 @@
     python -m bot enrollments show NUMBER
     python -m bot enrollments export --format json|csv [--output FILE] [--status STATUS]
     python -m bot enrollments withdraw NUMBER
-    python -m bot staff create USERNAME [--display-name NAME] [--password-stdin]
+    python -m bot staff create USERNAME [--display-name NAME] [--password-stdin] [--role agent|supervisor]
     python -m bot staff disable USERNAME
     python -m bot staff reset-password USERNAME [--password-stdin] [--enable]
+    python -m bot staff set-role USERNAME agent|supervisor
     python -m bot db upgrade
     python -m bot settings
 
@@ -81,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--display-name", help="name shown in the console (default: the username)")
     create.add_argument("--password-stdin", action="store_true",
                         help="read the password from the first line of standard input instead of a prompt")
+    create.add_argument("--role", choices=("agent", "supervisor"), default="agent",
+                        help="supervisors also manage staff and see every ticket (default: agent)")
     create.set_defaults(run=_create_staff)
     from bot import staff_cli
 
@@ -248,7 +251,8 @@ def _create_staff(args: argparse.Namespace, url: str) -> int:
         print("error: an empty password is not allowed.", file=sys.stderr)
         return 1
     try:
-        account = create_staff(_engine(url), args.username, password, args.display_name, actor=_operator())
+        account = create_staff(_engine(url), args.username, password, args.display_name, actor=_operator(),
+                               role=getattr(args, "role", "agent"))
     except StaffExists:
         print(f"error: a staff account named {args.username} exists already.", file=sys.stderr)
         return 1

@@ -1,4 +1,4 @@
-"""`python -m bot staff disable|reset-password USERNAME`: the operator's side of staff accounts.
+"""`python -m bot staff disable|reset-password|set-role USERNAME`: the operator's side of staff accounts.
 
 Disabling ends the account's console sessions at once; a new password does too (whoever knew the old one
 is logged out). The password is read from a prompt (twice) or, with --password-stdin, from the first
@@ -23,6 +23,22 @@ def add_commands(staff_actions: "argparse._SubParsersAction", engine: Callable, 
                        help="read the password from the first line of standard input instead of a prompt")
     reset.add_argument("--enable", action="store_true", help="also re-enable a disabled account")
     reset.set_defaults(run=lambda args, url: _reset(args, engine(url), operator()))
+    role = staff_actions.add_parser("set-role", help="make a login an agent or a supervisor")
+    role.add_argument("username")
+    role.add_argument("role", choices=("agent", "supervisor"))
+    role.set_defaults(run=lambda args, url: _set_role(args, engine(url), operator()))
+
+
+def _set_role(args: argparse.Namespace, engine, actor) -> int:
+    from bot.store.staff_admin import NoSuchStaff, set_staff_role
+
+    try:
+        account = set_staff_role(engine, args.username, args.role, actor)
+    except NoSuchStaff:
+        print(f"error: there is no staff account named {args.username}.", file=sys.stderr)
+        return 1
+    print(f"{account.username} is now a {account.role} (from their next login).")
+    return 0
 
 
 def _disable(args: argparse.Namespace, engine, actor) -> int:

@@ -1,4 +1,5 @@
-"""Looking after support-staff accounts: disabling one and setting a new password.
+"""Looking after support-staff accounts: listing them, disabling or enabling one, setting a new password
+or a role (agent, supervisor).
 
 Both end every open session of the account at once (its cookies stop working on the next request) and
 are written to the audit trail with the change itself. A disabled account cannot log in
@@ -13,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.store.audit import Actor, audit
-from bot.store.models import StaffAccount, StaffSession
+from bot.store.models import STAFF_ROLES, StaffAccount, StaffSession
 from bot.store.staff import StaffAccountView, _hasher, _view
 
 
@@ -59,3 +60,30 @@ def reset_staff_password(engine: Engine, username: str, password: str, actor: Ac
         audit(session, actor, "staff.password_reset", f"staff:{account.username}",
               {"sessions_ended": ended, "enabled": bool(enable)})
         return _view(account), ended
+
+
+def list_staff(engine: Engine) -> list[StaffAccountView]:
+    """Every account, active or not, by username."""
+    with Session(engine) as session:
+        return [_view(a) for a in session.execute(select(StaffAccount).order_by(StaffAccount.username)).scalars()]
+
+
+def enable_staff(engine: Engine, username: str, actor: Actor) -> StaffAccountView:
+    with Session(engine) as session, session.begin():
+        account = _account(session, username)
+        account.active = True
+        audit(session, actor, "staff.enabled", f"staff:{account.username}")
+        return _view(account)
+
+
+def set_staff_role(engine: Engine, username: str, role: str, actor: Actor) -> StaffAccountView:
+    """Gives the account `role`; its sessions end, so the new role applies from the next login."""
+    if role not in STAFF_ROLES:
+        raise ValueError(f"role must be one of {', '.join(STAFF_ROLES)}")
+    with Session(engine) as session, session.begin():
+        account = _account(session, username)
+        previous, account.role = account.role, role
+        ended = _end_sessions(session, account)
+        audit(session, actor, "staff.role_changed", f"staff:{account.username}",
+              {"from": previous, "to": role, "sessions_ended": ended})
+        return _view(account)

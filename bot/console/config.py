@@ -16,7 +16,7 @@ from bot.console.login_throttle import trusted_networks
 class ConsoleConfig:
     database_url: str
     rasa_url: str  # base URL of Rasa's HTTP API, e.g. http://localhost:5005
-    rasa_token: str  # Rasa's --auth-token
+    rasa_token: str  # RASA_API_TOKEN: the secret that signs the JWTs of its calls (bot.rasa_auth)
     session_lifetime: timedelta = timedelta(hours=12)
     secure_cookies: bool = False  # cookies over HTTPS only
     login_failures_allowed: int = 5  # attempts per username ...

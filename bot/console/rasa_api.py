@@ -1,4 +1,4 @@
-"""The console's calls to the Rasa server's HTTP API (`rasa run --enable-api --auth-token ...`).
+"""The console's calls to the Rasa server's HTTP API (`python -m bot.rasa_server run --enable-api ...`).
 
     GET  /conversations/{id}/tracker?include_events=ALL                 the whole transcript
     POST /conversations/{id}/tracker/events                              {"event": "pause"} or "resume"

@@ -4,7 +4,10 @@
     python -m bot enrollments show NUMBER
     python -m bot enrollments export --format json|csv [--output FILE] [--status STATUS]
     python -m bot enrollments withdraw NUMBER
-    python -m bot staff create USERNAME [--display-name NAME] [--password-stdin]
+    python -m bot staff create USERNAME [--display-name NAME] [--password-stdin] [--role agent|supervisor]
+    python -m bot staff disable USERNAME
+    python -m bot staff reset-password USERNAME [--password-stdin] [--enable]
+    python -m bot staff set-role USERNAME agent|supervisor
     python -m bot db upgrade
     python -m bot conversations scrub
     python -m bot conversations forget-unfinished
@@ -84,7 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--display-name", help="name shown in the console (default: the username)")
     create.add_argument("--password-stdin", action="store_true",
                         help="read the password from the first line of standard input instead of a prompt")
+    create.add_argument("--role", choices=("agent", "supervisor"), default="agent",
+                        help="supervisors also manage staff and see every ticket (default: agent)")
     create.set_defaults(run=_create_staff)
+    from bot import staff_cli
+
+    staff_cli.add_commands(staff_actions, _engine, _operator)
 
     db = commands.add_parser("db", help="database schema")
     db_actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -219,6 +227,8 @@ def _as_json(found) -> str:
 
 
 def _as_csv(found) -> str:
+    from bot.spreadsheet import safe_cell  # no cell starts a formula in the operator's spreadsheet
+
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -230,7 +240,7 @@ def _as_csv(found) -> str:
             consents=";".join(f"{c.kind}@{c.version}" for c in e.consents),
             deduction_authorized="yes" if e.authorization and not e.authorization.cancelled_at else "no",
         )
-        writer.writerow({k: "" if v is None else (_plain(v) if isinstance(v, (date, datetime)) else v)
+        writer.writerow({k: "" if v is None else (_plain(v) if isinstance(v, (date, datetime)) else safe_cell(v))
                          for k, v in row.items()})
     return out.getvalue()
 
@@ -267,7 +277,8 @@ def _create_staff(args: argparse.Namespace, url: str) -> int:
         print("error: an empty password is not allowed.", file=sys.stderr)
         return 1
     try:
-        account = create_staff(_engine(url), args.username, password, args.display_name, actor=_operator())
+        account = create_staff(_engine(url), args.username, password, args.display_name, actor=_operator(),
+                               role=getattr(args, "role", "agent"))
     except StaffExists:
         print(f"error: a staff account named {args.username} exists already.", file=sys.stderr)
         return 1

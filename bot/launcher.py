@@ -80,6 +80,7 @@ def child_environment(rasa_port: int, action_port: int, console_port: Optional[i
                    or f"http://localhost:{action_port}/webhook")
     env["TRACKER_DB"] = settings.tracker_db()
     env["ACTION_SERVER_SECRET"] = settings.get("ACTION_SERVER_SECRET")
+    env.setdefault("SANIC_HOST", settings.get("ACTION_HOST"))  # rasa-sdk's listening address
     env["DATA_DIR"] = str(settings.data_dir())
     env["RASA_API_TOKEN"] = api_token()
     # Rasa loads the project's own components (tokenizer, response generator) by module path.
@@ -88,8 +89,9 @@ def child_environment(rasa_port: int, action_port: int, console_port: Optional[i
     return env
 
 
-def services(rasa_port: int, action_port: int, token: str, console_port: Optional[int] = None
-             ) -> list[Service]:
+def services(rasa_port: int, action_port: int, console_port: Optional[int] = None) -> list[Service]:
+    """The children to start. No secret is on a command line (`ps` shows those to every user): the
+    Rasa server takes its API secret from RASA_API_TOKEN in its environment (bot.rasa_server)."""
     bin_dir = Path(sys.executable).parent
     rasa = str(bin_dir / "rasa")
     console = [] if console_port is None else [
@@ -104,7 +106,7 @@ def services(rasa_port: int, action_port: int, token: str, console_port: Optiona
         ),
         Service(
             "Rasa server",
-            [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", f"--auth-token={token}",
+            [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api",
              "--port", str(rasa_port), "--model", str(MODEL), "--endpoints", settings.get("RASA_ENDPOINTS"),
              "--credentials", settings.get("RASA_CREDENTIALS"),
              *(["--cors", *settings.get("RASA_CORS").split()] if settings.get("RASA_CORS") else [])],
@@ -192,7 +194,8 @@ The assistant is running.
                    -H 'Content-Type: application/json' -d '{{"sender": "me", "message": "你好"}}'
   Support console: http://localhost:{console_port}/
                  first staff account: .venv/bin/python -m bot staff create <username>
-  HTTP API:      http://localhost:{rasa_port}/  (token: ?token=... from {token_file} or RASA_API_TOKEN)
+  HTTP API:      http://localhost:{rasa_port}/  (header Authorization: Bearer <JWT signed with the
+                 secret in {token_file} or RASA_API_TOKEN: bot.rasa_auth.service_token)
   Press Ctrl-C to stop everything.
 """
 
@@ -206,12 +209,11 @@ def assistant_running(rasa_port: int, action_port: int, *, console_port: Optiona
     Children inherit the environment (settings included); with `log_dir` their output goes to files
     there instead of this terminal (the tests use that).
     """
-    token = api_token()
     upgrade_store()
     env = child_environment(rasa_port, action_port, console_port)
     started: list[Service] = []
     try:
-        for service in services(rasa_port, action_port, token, console_port):
+        for service in services(rasa_port, action_port, console_port):
             log.info("starting the %s", service.name)
             started.append(start(service, env, log_dir))
         wait_until_ready(started)

@@ -10,6 +10,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,16 +36,30 @@ SETTINGS: dict[str, Setting] = {
         Setting("ACTION_ENDPOINT_URL", "",
                 "URL Rasa calls for custom actions (default http://localhost:ACTION_PORT/webhook)."),
         Setting("RASA_API_TOKEN", "",
-                "Token protecting Rasa's HTTP API; generated into DATA_DIR/rasa-api-token when empty."),
+                "Secret that signs the JWTs (Authorization: Bearer) internal callers send to Rasa's HTTP "
+                "API (bot.rasa_auth); never a query string or a command-line argument. Generated into "
+                "DATA_DIR/rasa-api-token when empty; production must set it."),
         Setting("RASA_CORS", "",
                 "Origins allowed to embed the web chat from other sites (e.g. https://www.example.org; "
                 "space-separated; empty: same origin only)."),
+        Setting("WEBCHAT_SESSION_KEY", "",
+                "Key that signs the web chat session ids the server issues, so a client cannot pick "
+                "another's conversation; generated into DATA_DIR/webchat-session.key when empty; "
+                "production must set it (the same on every replica)."),
+        Setting("REST_INTEGRATOR_KEYS", "",
+                "REST integrators and their keys, space-separated name:key pairs (e.g. partner-a:KEY); a "
+                "REST call must send Authorization: Bearer KEY and its sender becomes rest:<name>:<sender>. "
+                "Empty: no keys, senders as sent (local only; with the production endpoints REST then "
+                "refuses every call)."),
         Setting("RASA_CREDENTIALS", "credentials.yml",
                 "Rasa channel credentials file (REST, web chat, WeChat, ...)."),
         Setting("TRACKER_DB", "",
                 "SQLite file of Rasa's conversation (tracker) store (default DATA_DIR/tracker.db)."),
         Setting("RASA_ENDPOINTS", "endpoints.yml",
                 "Rasa endpoints file; endpoints.production.yml switches to PostgreSQL and Redis."),
+        Setting("ACTION_HOST", "127.0.0.1",
+                "Address the action server listens on (0.0.0.0 in a container, where only Rasa may reach "
+                "it: deploy/k8s NetworkPolicy)."),
         Setting("ACTION_TIMEOUT_SECONDS", "5",
                 "How long the Rasa server waits for one custom action before it tells the user it has a "
                 "problem and offers a person (bot.outage)."),
@@ -92,6 +107,10 @@ SETTINGS: dict[str, Setting] = {
                 "http://localhost:RASA_PORT)."),
         Setting("CONSOLE_HOST", "127.0.0.1",
                 "Address the support console listens on (0.0.0.0 to serve other machines, behind HTTPS)."),
+        Setting("CONSOLE_TRUSTED_PROXIES", "",
+                "Addresses of the proxies in front of the console (space-separated IPs or CIDRs); only a "
+                "request from one of them has its client address read from X-Forwarded-For (login "
+                "throttling). Empty: the connection's own address."),
         Setting("CONSOLE_PORT", "5080", "Port of the support console (`python -m bot.console`)."),
         Setting("CONSOLE_SESSION_HOURS", "12", "How long a support-console login lasts, in hours."),
         Setting("CONSOLE_SECURE_COOKIES", "false",
@@ -108,6 +127,25 @@ SETTINGS: dict[str, Setting] = {
                 "Base URL of the WeChat API (tests point it at a local mock)."),
     ]
 }
+
+
+PRODUCTION_ENDPOINTS = "endpoints.production.yml"
+
+
+def production() -> bool:
+    """True with the production endpoints (RASA_ENDPOINTS=endpoints.production.yml): secrets must be set."""
+    return Path(get("RASA_ENDPOINTS")).name == PRODUCTION_ENDPOINTS
+
+
+def shared_redis_url() -> str:
+    """Redis for state several replicas share (WeChat nonces, message ids and access token, login
+    throttling): the REDIS_* of the lock store when REDIS_HOST is set, else "" (memory, one process)."""
+    host = get("REDIS_HOST")
+    if not host:
+        return ""
+    password = get("REDIS_PASSWORD")
+    auth = f":{quote(password, safe='')}@" if password else ""
+    return f"redis://{auth}{host}:{get('REDIS_PORT') or '6379'}/{get('REDIS_DB') or '0'}"
 
 
 def get(name: str) -> str:

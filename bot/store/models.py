@@ -56,6 +56,7 @@ CONSENT_KINDS = (
 )
 CONSENT_PARTIES = ("enroller", "member")
 TICKET_STATUSES = ("waiting", "claimed", "closed")
+STAFF_ROLES = ("agent", "supervisor")  # supervisor: also manages staff and sees every ticket
 SEXES = ("female", "male")
 
 
@@ -268,6 +269,9 @@ class StaffAccount(Base):
     display_name = Column(String(100), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    role = Column(String(20), nullable=False, default="agent", server_default="agent")
+
+    __table_args__ = (CheckConstraint(_one_of("role", STAFF_ROLES), name="role"),)
 
 
 class StaffSession(Base):

@@ -1,0 +1,26 @@
+"""Staff roles of the support console: agent (the default) or supervisor.
+
+Revision ID: e16_staff_roles
+Revises: 0002
+Create Date: 2026-12-01 22:50:00
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'e16_staff_roles'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('staff_accounts') as batch:
+        batch.add_column(sa.Column('role', sa.String(length=20), nullable=False, server_default='agent'))
+        batch.create_check_constraint('role', "role IN ('agent', 'supervisor')")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('staff_accounts') as batch:
+        batch.drop_constraint('ck_staff_accounts_role', type_='check')
+        batch.drop_column('role')

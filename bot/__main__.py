@@ -9,6 +9,7 @@
     python -m bot conversations scrub
     python -m bot conversations forget-unfinished
     python -m bot settings
+    python -m bot notify [--once | cases DATE N]   the notifier (bot/notify/__main__.py)
 
 ID numbers and phone numbers are only ever shown masked. Reading and changing enrollments is written to
 the audit trail under the operating-system user who ran the command. The database is DATABASE_URL (see
@@ -41,6 +42,11 @@ CSV_COLUMNS = (
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["notify"]:  # its own process with its own options
+        from bot.notify.__main__ import main as notify
+
+        return notify(argv[1:])
     args = _parser().parse_args(argv)
     url = args.database_url or settings.database_url()
     try:

@@ -9,6 +9,8 @@
     POST /tickets/{id}/hand-back         the assistant takes over again and says so
     POST /tickets/{id}/close             settled: close the ticket, the assistant answers what comes next
     POST /tickets/{id}/release           back into the queue for someone else
+    GET  /tickets/{id}/decision          a manual review or contested decline: the case and the form
+    POST /tickets/{id}/decision          approve or decline with a reason (one decision per case)
     GET  /login, POST /login, POST /logout
     GET  /language/{zh|en}?next=/path    switch the console's language
     GET  /health                         "ok", for the launcher and load balancers
@@ -24,7 +26,7 @@ from typing import AsyncIterator
 
 from aiohttp import ClientSession, ClientTimeout, web
 
-from bot.console import auth, keys, queue, tickets
+from bot.console import auth, decisions, keys, queue, tickets
 from bot.console.config import ConsoleConfig
 from bot.console.csrf import LOGIN_ROUTE, csrf_middleware
 from bot.console.i18n import load_translations
@@ -62,6 +64,8 @@ ROUTES = [
     web.post(TICKET + "/hand-back", tickets.hand_back, name="hand_back"),
     web.post(TICKET + "/close", tickets.close, name="close"),
     web.post(TICKET + "/release", tickets.release, name="release"),
+    web.get(TICKET + "/decision", decisions.decision_page, name="decision"),
+    web.post(TICKET + "/decision", decisions.decide_case, name="decide"),
     web.get("/login", auth.login_form, name="login_form"),
     web.post("/login", auth.login, name=LOGIN_ROUTE),
     web.post("/logout", auth.logout, name="logout"),

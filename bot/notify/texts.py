@@ -39,11 +39,6 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "en": "Good news: the waiting period is over. Your family member is covered from {cover_start} "
               "(membership {number}).",
     },
-    "opted_out": {
-        "zh": "好的，以后不再给您发通知。扣款前的提醒是规定必须发的，只要扣款授权还在，仍会照常发送。",
-        "en": "OK, we will send you no more notices. The reminder before each deduction is required, so it "
-              "still comes while the deduction authorization stands.",
-    },
 }
 
 

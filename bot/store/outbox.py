@@ -174,14 +174,27 @@ def claim_due_notices(engine: Engine, worker: str, *, now: datetime, lease: time
             return []
         opted_out = set(session.execute(select(NoticeOptOut.sender_id).where(
             NoticeOptOut.sender_id.in_({n.recipient for n in due}))).scalars())
-        numbers = dict(session.execute(select(Enrollment.id, Enrollment.enrollment_number).where(
-            Enrollment.id.in_({n.enrollment_id for n in due if n.enrollment_id}))).all())
+        enrollment_ids = {n.enrollment_id for n in due if n.enrollment_id}
+        numbers, statuses = {}, {}
+        for enrollment_id, number, status in session.execute(
+                select(Enrollment.id, Enrollment.enrollment_number, Enrollment.status)
+                .where(Enrollment.id.in_(enrollment_ids))).all():
+            numbers[enrollment_id], statuses[enrollment_id] = number, status
+        authorized = set(session.execute(select(DeductionAuthorization.enrollment_id).where(
+            DeductionAuthorization.enrollment_id.in_(enrollment_ids),
+            DeductionAuthorization.cancelled_at.is_(None))).scalars())
         claimed = []
         for notice in due:
+            why = None
             if notice.recipient in opted_out and notice.kind not in REQUIRED_KINDS:
+                why = "opted_out"
+            elif notice.kind in ("deduction", "waiting_period_end") and statuses.get(notice.enrollment_id) != "active":
+                why = "membership_ended"  # withdrawn since the notice was queued
+            elif notice.kind == "deduction" and notice.enrollment_id not in authorized:
+                why = "authorization_cancelled"
+            if why:
                 notice.status, notice.lease_until, notice.claimed_by = "skipped", None, None
-                audit(session, _SYSTEM, "notice.skipped", f"notice:{notice.id}",
-                      {"kind": notice.kind, "why": "opted_out"})
+                audit(session, _SYSTEM, "notice.skipped", f"notice:{notice.id}", {"kind": notice.kind, "why": why})
                 continue
             notice.lease_until, notice.claimed_by = now + lease, worker
             notice.attempts += 1

@@ -153,3 +153,21 @@ async def test_a_web_chat_notice_waits_while_rasa_is_down(engine):
         await notifier.run_once()
     assert len(edge.webchat) == 1
     assert [n.status for n in list_notices(engine, recipient="web:tab-en")] == ["sent"]
+
+
+async def test_no_deduction_reminder_after_the_authorization_is_cancelled_or_the_member_left(engine):
+    from bot.store import cancel_deduction_authorization, withdraw_membership
+
+    cancelled = member(engine, "wx:openid-zh", "zh", birth="19560315")
+    left = member(engine, "wx:openid-two", "zh", birth="19580420")
+    record_sharing_period(engine, date(2026, 12, 14), 2, Actor("operator", "ops"), china(2026, 12, 8, 10))
+    clock = StoppedClock(china(2026, 12, 13, 7, 0))  # quiet hours: planned, not yet sent
+    async with edge_and_delivery() as (edge, delivery):
+        notifier = Notifier(engine, delivery, clock=clock, lease=LEASE)
+        await notifier.run_once()
+        cancel_deduction_authorization(engine, cancelled, Actor("operator", "ops"))
+        withdraw_membership(engine, Actor("operator", "ops"), enrollment_number=left)
+        clock.at = china(2026, 12, 13, 9, 5)
+        await notifier.run_once()
+    assert edge.wechat == []
+    assert {n.status for n in list_notices(engine)} == {"skipped"}

@@ -23,8 +23,8 @@ from bot.console.labels import date_time, label, summary_value
 from bot.console.pages import Page, join, refusal, render, see_other
 from bot.plan.clock import today_in_china
 from bot.plan.config import load_plan
-from bot.store import Actor, EnrollmentView, audit, get_ticket, list_enrollments
-from bot.store.decisions import DECIDABLE_STATUSES, DecisionView, decide, get_decision
+from bot.store import Actor, EnrollmentView, audit, get_enrollment, get_ticket
+from bot.store.decisions import DECIDABLE_STATUSES, DecisionView, case_of_conversation, decide, get_decision
 
 MAX_NOTE_CHARS = 1000
 Clock = Callable[[], datetime]
@@ -56,10 +56,8 @@ async def _case(request: web.Request) -> tuple[int, Optional[EnrollmentView]]:
     if ticket is None:
         _ = keys.gettext(request)
         raise refusal(request, 404, _("There is no such conversation."))
-    enrollments = await asyncio.to_thread(list_enrollments, engine)
-    mine = [e for e in enrollments if e.conversation_id == ticket.conversation_id]
-    decidable = [e for e in mine if e.status in DECIDABLE_STATUSES]
-    return ticket_id, (decidable or mine or [None])[-1]
+    number = await asyncio.to_thread(case_of_conversation, engine, ticket.conversation_id)
+    return ticket_id, (await asyncio.to_thread(get_enrollment, engine, number) if number else None)
 
 
 async def decision_page(request: web.Request) -> web.Response:

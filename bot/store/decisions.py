@@ -45,6 +45,19 @@ class DecisionResult:
     decision: Optional[DecisionView] = None  # the decision that stands (ours or the winner's)
 
 
+def case_of_conversation(engine: Engine, conversation_id: str) -> Optional[str]:
+    """The enrollment number a ticket's conversation asks a person to decide: its newest enrollment in
+    manual review or declined, else its newest enrollment at all (to show what was decided), else None."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(Enrollment.enrollment_number, Enrollment.status)
+            .where(Enrollment.conversation_id == conversation_id)
+            .order_by(Enrollment.created_at.desc(), Enrollment.id.desc())
+        ).all()
+    decidable = [number for number, status in rows if status in DECIDABLE_STATUSES]
+    return (decidable or [number for number, _ in rows] or [None])[0]
+
+
 def get_decision(engine: Engine, enrollment_number: str) -> Optional[DecisionView]:
     with Session(engine) as session:
         return _decision_view(session, enrollment_number.strip().upper())

@@ -12,6 +12,7 @@
     python -m bot conversations scrub
     python -m bot conversations forget-unfinished
     python -m bot settings
+    python -m bot notify [--once | cases DATE N]   the notifier (bot/notify/__main__.py)
 
 ID numbers and phone numbers are only ever shown masked, also where a sender or conversation id holds one
 (a REST sender may be a phone number); `list --phone` finds enrollments by the keyed hash of a phone. Reading and changing enrollments is written to
@@ -46,6 +47,11 @@ CSV_COLUMNS = (
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["notify"]:  # its own process with its own options
+        from bot.notify.__main__ import main as notify
+
+        return notify(argv[1:])
     args = _parser().parse_args(argv)
     url = args.database_url or settings.database_url()
     try:

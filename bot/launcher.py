@@ -38,7 +38,7 @@ class LaunchError(RuntimeError):
 class Service:
     name: str
     command: list[str]
-    health_url: str
+    health_url: Optional[str]  # None: serves no HTTP (the notifier); ready once started
     process: Optional[subprocess.Popen] = None
 
 
@@ -89,7 +89,8 @@ def child_environment(rasa_port: int, action_port: int, console_port: Optional[i
     return env
 
 
-def services(rasa_port: int, action_port: int, console_port: Optional[int] = None) -> list[Service]:
+def services(rasa_port: int, action_port: int, console_port: Optional[int] = None,
+             notifier: bool = False) -> list[Service]:
     """The children to start. No secret is on a command line (`ps` shows those to every user): the
     Rasa server takes its API secret from RASA_API_TOKEN in its environment (bot.rasa_server)."""
     bin_dir = Path(sys.executable).parent
@@ -98,6 +99,8 @@ def services(rasa_port: int, action_port: int, console_port: Optional[int] = Non
         Service("support console", [sys.executable, "-m", "bot.console"],
                 f"http://localhost:{console_port}/health"),
     ]
+    if notifier:
+        console.append(Service("notifier", [sys.executable, "-m", "bot", "notify"], None))
     return [*console,
         Service(
             "action server",
@@ -131,8 +134,8 @@ def wait_until_ready(started: list[Service]) -> None:
             if service.process and service.process.poll() is not None:
                 raise LaunchError(f"The {service.name} stopped while starting (exit code "
                                   f"{service.process.returncode}); its log is above.")
-            if answers(service.health_url):
-                log.info("%s is up at %s", service.name, service.health_url)
+            if service.health_url is None or answers(service.health_url):
+                log.info("%s is up%s", service.name, f" at {service.health_url}" if service.health_url else "")
                 pending.remove(service)
         if time.monotonic() > deadline:
             raise LaunchError(f"Timed out after {STARTUP_TIMEOUT_S}s waiting for "
@@ -202,7 +205,7 @@ The assistant is running.
 
 @contextmanager
 def assistant_running(rasa_port: int, action_port: int, *, console_port: Optional[int] = None,
-                      log_dir: Optional[Path] = None) -> Iterator[list[Service]]:
+                      log_dir: Optional[Path] = None, notifier: bool = False) -> Iterator[list[Service]]:
     """The action server, the Rasa server and (with `console_port`) the support console, started,
     answering, and stopped again on exit.
 
@@ -213,7 +216,7 @@ def assistant_running(rasa_port: int, action_port: int, *, console_port: Optiona
     env = child_environment(rasa_port, action_port, console_port)
     started: list[Service] = []
     try:
-        for service in services(rasa_port, action_port, console_port):
+        for service in services(rasa_port, action_port, console_port, notifier):
             log.info("starting the %s", service.name)
             started.append(start(service, env, log_dir))
         wait_until_ready(started)
@@ -235,7 +238,7 @@ def run() -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        with assistant_running(rasa_port, action_port, console_port=console_port) as started:
+        with assistant_running(rasa_port, action_port, console_port=console_port, notifier=True) as started:
             print(banner(rasa_port, console_port, settings.data_dir() / "rasa-api-token"), flush=True)
             while all(s.process and s.process.poll() is None for s in started):
                 time.sleep(1)

@@ -125,6 +125,13 @@ SETTINGS: dict[str, Setting] = {
                 "WeChat EncodingAESKey (43 characters); needed only in compatible or safe (encrypted) mode."),
         Setting("WECHAT_API_BASE", "https://api.weixin.qq.com",
                 "Base URL of the WeChat API (tests point it at a local mock)."),
+        Setting("NOTIFY_INTERVAL_SECONDS", "30",
+                "How often the notifier (`python -m bot notify`) plans and sends due notices, in seconds."),
+        Setting("NOTIFY_LEASE_SECONDS", "120",
+                "How long a notifier holds a notice it is sending; after that another replica may take it."),
+        Setting("NOTIFY_REST_CALLBACK_URL", "",
+                "REST integrators: notices are POSTed here as JSON with an Idempotency-Key header; empty: "
+                "REST users' notices are kept in the outbox (status kept), not sent."),
     ]
 }
 

@@ -11,6 +11,8 @@
     POST /tickets/{id}/release           back into the queue for someone else
     GET  /all                            supervisors: every conversation handed to people, any state
     GET  /staff, POST /staff/{id}/disable|enable   supervisors: the staff accounts
+    GET  /tickets/{id}/decision          a manual review or contested decline: the case and the form
+    POST /tickets/{id}/decision          approve or decline with a reason (one decision per case)
     GET  /login, POST /login, POST /logout
     GET  /language/{zh|en}?next=/path    switch the console's language
     GET  /health                         "ok", for the launcher and load balancers
@@ -27,7 +29,7 @@ from typing import AsyncIterator
 
 from aiohttp import ClientSession, ClientTimeout, web
 
-from bot.console import auth, keys, queue, supervision, tickets
+from bot.console import auth, decisions, keys, queue, supervision, tickets
 from bot.console.config import ConsoleConfig
 from bot.console.csrf import LOGIN_ROUTE, csrf_middleware
 from bot.console.i18n import load_translations
@@ -70,6 +72,8 @@ ROUTES = [
     web.get("/staff", supervision.staff_list, name="staff_list"),
     web.post(r"/staff/{staff_id:\d{1,9}}/disable", supervision.staff_disable, name="staff_disable"),
     web.post(r"/staff/{staff_id:\d{1,9}}/enable", supervision.staff_enable, name="staff_enable"),
+    web.get(TICKET + "/decision", decisions.decision_page, name="decision"),
+    web.post(TICKET + "/decision", decisions.decide_case, name="decide"),
     web.get("/login", auth.login_form, name="login_form"),
     web.post("/login", auth.login, name=LOGIN_ROUTE),
     web.post("/logout", auth.logout, name="logout"),

@@ -65,6 +65,12 @@ class RasaClient:
         push = {"execute_side_effects": "true", "output_channel": "latest", "include_events": "NONE"}
         await self._call("POST", conversation_id, "tracker/events", push, event)
 
+    async def push_message(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> None:
+        """Say `text` to the user as a bot message (a notice), pushed to the channel they last wrote from."""
+        event = {"event": "bot", "text": text, "metadata": metadata}
+        push = {"execute_side_effects": "true", "output_channel": "latest", "include_events": "NONE"}
+        await self._call("POST", conversation_id, "tracker/events", push, event)
+
     async def trigger_intent(self, conversation_id: str, intent: str) -> None:
         """Run the assistant as if the user had expressed `intent`; its replies go to the user's channel."""
         await self._call("POST", conversation_id, "trigger_intent",

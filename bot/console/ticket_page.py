@@ -26,6 +26,7 @@ from bot.personal_data import mask_personal_numbers
 from bot.store import HandoffTicketView, StaffAccountView
 
 MAX_REPLY_CHARS = 2000
+DECIDABLE_REASONS = ("manual_review", "contest_declined")  # a person decides these (bot/console/decisions.py)
 
 
 def transcript_entry(line: TranscriptLine, _: Gettext, language: ConsoleLanguage,
@@ -75,6 +76,9 @@ def _details(page: Page, ticket: HandoffTicketView, holder: Optional[StaffAccoun
     ]
     if holder is not None and ticket.status == "claimed":
         rows.append((_("Handled by"), holder.display_name))
+    if ticket.reason in DECIDABLE_REASONS:
+        rows.append((_("Decision"), Markup('<a href="/tickets/{}/decision">{}</a>').format(
+            ticket.id, _("See the case and decide"))))
     return _definition_list("ticket", rows)
 
 

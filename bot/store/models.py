@@ -346,3 +346,80 @@ class AuditEntry(Base):
     action = Column(String(60), nullable=False)
     subject = Column(String(120), nullable=False)  # e.g. "enrollment:SC261128-7KQ3M", "ticket:12"
     details = Column(JSON, nullable=False, default=dict)
+
+
+# ------------------------------------------------------------- after the conversation (issue 18)
+
+DECISIONS = ("approve", "decline")
+NOTICE_STATUSES = ("pending", "sent", "kept", "skipped", "failed")
+NOTICE_KINDS = ("decision", "deduction", "waiting_period_end")
+
+
+class StaffDecision(Base):
+    """A person's decision on a manual review or a contested decline. The unique enrollment id makes it
+    one decision per case: of two staff members deciding at once, the database lets one win."""
+
+    __tablename__ = "staff_decisions"
+    __table_args__ = (CheckConstraint(_one_of("decision", DECISIONS), name="decision"),)
+
+    id = Column(Integer, primary_key=True)
+    enrollment_id = Column(ForeignKey("enrollments.id"), nullable=False, unique=True)
+    decision = Column(String(10), nullable=False)
+    reason = Column(String(40), nullable=False)  # an id from the plan's decision reasons
+    note = Column(Text, nullable=False, default="")  # for staff only; never sent to the family
+    previous_status = Column(String(20), nullable=False)
+    staff_id = Column(ForeignKey("staff_accounts.id"), nullable=False)
+    decided_at = Column(UTCDateTime, nullable=False)
+    decided_on = Column(Date, nullable=False)  # the China date the waiting period counts from
+
+
+class Notice(Base):
+    """The outbox: one row per notice to a family, written in the transaction of what caused it and sent
+    once by `python -m bot notify`. A sender claims a row with a lease (lease_until); the unique
+    idempotency key keeps planners and replicas from queueing the same notice twice."""
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", NOTICE_STATUSES), name="status"),
+        CheckConstraint(_one_of("kind", NOTICE_KINDS), name="kind"),
+        Index("ix_notices_status_due_at", "status", "due_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    idempotency_key = Column(String(120), nullable=False, unique=True)
+    kind = Column(String(30), nullable=False)
+    enrollment_id = Column(ForeignKey("enrollments.id"), nullable=True)
+    recipient = Column(String(255), nullable=False)  # channel-namespaced sender id: wx:..., web:..., rest:...
+    channel = Column(String(40), nullable=False)
+    language = Column(String(10), nullable=False)
+    params = Column(JSON, nullable=False, default=dict)  # what the text needs; never ID numbers or phones
+    due_at = Column(UTCDateTime, nullable=False)
+    status = Column(String(10), nullable=False, default="pending")
+    attempts = Column(Integer, nullable=False, default=0)
+    lease_until = Column(UTCDateTime, nullable=True)
+    claimed_by = Column(String(120), nullable=True)
+    last_error = Column(String(200), nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    sent_at = Column(UTCDateTime, nullable=True)
+
+
+class NoticeOptOut(Base):
+    """A family that said 退订 / stop: no more notices, except those the law requires."""
+
+    __tablename__ = "notice_opt_outs"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False, unique=True)
+    opted_out_at = Column(UTCDateTime, nullable=False)
+
+
+class SharingPeriod(Base):
+    """How many cases a sharing period has, recorded by an operator once cases are published; the notice
+    before the deduction day tells each member the count and the at-most amount."""
+
+    __tablename__ = "sharing_periods"
+
+    id = Column(Integer, primary_key=True)
+    deduction_on = Column(Date, nullable=False, unique=True)
+    cases = Column(Integer, nullable=False)
+    recorded_at = Column(UTCDateTime, nullable=False, default=utcnow)

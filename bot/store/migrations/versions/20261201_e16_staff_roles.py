@@ -1,7 +1,7 @@
 """Staff roles of the support console: agent (the default) or supervisor.
 
 Revision ID: e16_staff_roles
-Revises: 0002
+Revises: p14s_contacts_lookups
 Create Date: 2026-12-01 22:50:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'e16_staff_roles'
-down_revision = '0002'
+down_revision = 'p14s_contacts_lookups'
 branch_labels = None
 depends_on = None
 

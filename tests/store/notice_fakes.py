@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator
 
+import jwt
 from aiohttp import ClientSession, web
 
 from bot.channels.wechat_api import WeChatClient
@@ -38,7 +39,10 @@ class Edge:
     async def events(self, request: web.Request) -> web.Response:
         if self.rasa_down:
             return web.json_response({"status": "failure"}, status=500)
-        assert request.query["token"] == RASA_TOKEN
+        # Rasa's HTTP API takes a JWT signed with RASA_API_TOKEN in the header, never ?token=
+        assert "token" not in request.query
+        scheme, _, signed = request.headers["Authorization"].partition(" ")
+        assert scheme == "Bearer" and jwt.decode(signed, RASA_TOKEN, algorithms=["HS256"])["user"]["role"] == "admin"
         assert request.query["execute_side_effects"] == "true"
         self.webchat.append({"conversation": request.match_info["cid"], "event": await request.json()})
         return web.json_response({})

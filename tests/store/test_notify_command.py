@@ -11,10 +11,10 @@ from bot.store.outbox import sharing_period_cases
 
 
 def test_make_run_starts_the_notifier_as_its_own_process():
-    started = launcher.services(5005, 5055, "token", 5080, notifier=True)
+    started = launcher.services(5005, 5055, 5080, notifier=True)
     [notifier] = [s for s in started if s.name == "notifier"]
     assert notifier.command == [sys.executable, "-m", "bot", "notify"] and notifier.health_url is None
-    assert "notifier" not in [s.name for s in launcher.services(5005, 5055, "token", 5080)]
+    assert "notifier" not in [s.name for s in launcher.services(5005, 5055, 5080)]
 
 
 def test_operators_record_a_periods_cases_and_run_one_round(tmp_path, monkeypatch, capsys):

@@ -22,5 +22,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('staff_accounts') as batch:
-        batch.drop_constraint('ck_staff_accounts_role', type_='check')
+        batch.drop_constraint('role', type_='check')  # named ck_staff_accounts_role by the convention
         batch.drop_column('role')

@@ -20,6 +20,8 @@ import aiohttp
 
 from bot import settings
 
+log = logging.getLogger(__name__)
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot notify", description="Send notices to families.")
@@ -64,11 +66,35 @@ async def serve(database_url: str, *, once: bool, clock=wall_clock) -> int:
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(signum, stop.set)
             print("Notifier running (Ctrl-C to stop)", flush=True)
+            housekeeping = asyncio.create_task(forget_unfinished_hourly(clock, stop))
             await notifier.run_forever(float(settings.get("NOTIFY_INTERVAL_SECONDS")), stop)
+            await housekeeping
             return 0
         finally:
             if wechat is not None:
                 await wechat.close()
+
+
+async def forget_unfinished_hourly(clock, stop: asyncio.Event, every_s: float = 3600) -> None:
+    """Keeps the conversation store's promise (bot.conversation_retention): an enrollment left
+    unfinished for UNFINISHED_ENROLLMENT_DAYS is forgotten with its personal data."""
+    from bot.conversation_retention import forget_unfinished
+    from bot.tracker_store import open_configured_store
+
+    while True:
+        try:
+            store = await asyncio.to_thread(open_configured_store, settings.get("RASA_ENDPOINTS"))
+            forgotten = await asyncio.to_thread(forget_unfinished, store, now=clock())
+            store.engine.dispose()
+            if forgotten:
+                log.info("forgot %d unfinished enrollment(s) in the conversation store", len(forgotten))
+        except Exception:  # the conversation store may be starting; the next hour tries again
+            log.exception("Forgetting unfinished enrollments failed; trying again in an hour")
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=every_s)
+            return
+        except asyncio.TimeoutError:
+            pass
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

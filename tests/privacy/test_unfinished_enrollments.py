@@ -53,3 +53,23 @@ async def test_a_conversation_with_nothing_unfinished_is_left_as_it_is(store):
     before = stored_events(store, tracker.sender_id)
     assert tracker.sender_id not in forget_unfinished(store, now=LAST_MESSAGE + timedelta(days=30))
     assert stored_events(store, tracker.sender_id) == before
+
+
+async def test_the_notifier_forgets_unfinished_enrollments_on_its_hourly_round(tmp_path, monkeypatch):
+    """`python -m bot notify` keeps the promise: its housekeeping forgets what is past the retention."""
+    import asyncio
+
+    from bot.notify.__main__ import forget_unfinished_hourly
+    from bot.tracker_store import PrivateTrackerStore
+    from tests.privacy.test_conversation_store import DOMAIN
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "tracker.db"))
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://localhost:5055/webhook")
+    monkeypatch.setenv("ACTION_SERVER_SECRET", "")
+    local = PrivateTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    sender = await unfinished(local)
+    stop = asyncio.Event()
+    stop.set()  # one round, then stop
+    await forget_unfinished_hourly(lambda: LAST_MESSAGE + timedelta(days=8), stop)
+    assert "王秀英" not in str(stored_events(local, sender))

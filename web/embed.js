@@ -5,8 +5,10 @@
  *
  * It loads the rasa-webchat widget from the same server, connects to that server's socket.io endpoint and
  * sends the chat language with every message (customData.language: "zh" or "en"), so the assistant
- * answers in it. The conversation is kept in the tab's session storage: it survives a reload and is gone
- * when the tab is closed (people type ID numbers here, and computers are shared).
+ * answers in it. The browser keeps the conversation (local storage), so a family that closes the tab and
+ * comes back on the same device finds it again, with an unfinished enrollment to carry on; typed ID
+ * numbers and phones are shown as typed only in this browser, and EnrollmentChat.startAfresh() forgets it
+ * here (the page offers it as "start over", for shared computers).
  *
  * Optional attributes on the tag:
  *   data-language="zh" | "en"   the chat language (default: the page's <html lang>, else the browser's)
@@ -14,6 +16,7 @@
  *
  * window.EnrollmentChat.start({container})  shows the chat inside `container` (else as a launcher)
  * window.EnrollmentChat.setLanguage(lang)   switches the language of the next messages and the labels
+ * window.EnrollmentChat.startAfresh()       forgets the conversation in this browser and starts a new one
  */
 (function () {
   "use strict";
@@ -69,7 +72,7 @@
       showFullScreenButton: !embedded,
       hideWhenNotConnected: false,
       withRules: false,
-      params: {storage: "session"}
+      params: {storage: "local"}
     }, container);
   }
 
@@ -78,6 +81,12 @@
     embedded = Boolean(options.container);
     container = options.container || container || document.body.appendChild(document.createElement("div"));
     return loadWidget().then(render);
+  }
+
+  function startAfresh() {
+    localStorage.removeItem("chat_session");
+    sessionStorage.removeItem("chat_session");
+    location.reload();
   }
 
   function setLanguage(preferred) {
@@ -91,6 +100,7 @@
   window.EnrollmentChat = {
     start: start,
     setLanguage: setLanguage,
+    startAfresh: startAfresh,
     language: function () { return customData.language; }
   };
 

@@ -31,8 +31,8 @@ def user_texts(page) -> List[str]:
 
 
 def stored_session_id(page) -> str:
-    """The session id rasa-webchat keeps in the tab's session storage (with the conversation)."""
-    return json.loads(page.evaluate("sessionStorage.getItem('chat_session')"))["session_id"]
+    """The session id rasa-webchat keeps in the browser's local storage (with the conversation)."""
+    return json.loads(page.evaluate("localStorage.getItem('chat_session')"))["session_id"]
 
 
 def wait_for_reply(page, before: int) -> str:
@@ -128,6 +128,18 @@ def test_chat_in_both_languages_survives_a_reload_and_receives_agent_replies(run
     push_agent_reply(running_assistant, sender_id, "人工客服：您好，我是小李。")
     assert wait_for_reply(page, before) == "人工客服：您好，我是小李。"
     page.screenshot(path=str(SCREENSHOTS / "4-agent-reply.png"))
+
+    # Closing the tab and coming back on the same device: the same conversation; "Start over": a new one.
+    said_so_far = user_texts(page)
+    page.close()
+    page = context.new_page()
+    page.goto(f"{running_assistant.url}/webhooks/webchat/")
+    page.wait_for_selector(".rw-client", timeout=REPLY_TIMEOUT_MS)
+    assert user_texts(page)[:len(said_so_far)] == said_so_far and stored_session_id(page) == session_id
+    page.screenshot(path=str(SCREENSHOTS / "5-back-in-a-new-tab.png"))
+    page.locator(".restart").click()
+    page.wait_for_function("JSON.parse(localStorage.getItem('chat_session') || '{}').session_id", timeout=REPLY_TIMEOUT_MS)
+    assert stored_session_id(page) != session_id and user_texts(page) == []
 
     assert foreign_requests == []  # no CDN, no web fonts, nothing from another server
     assert not [e for e in console_errors if re.search("Content Security Policy|Refused to", e)]

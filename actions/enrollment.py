@@ -147,8 +147,8 @@ class ActionCorrectAnswer(Action):
             return []
         cleared = {field: None, "enrollment_confirmed": None, "requested_slot": None,
                    **{dependent: None for dependent in DEPENDENT_ANSWERS[field]}}
-        if field == "id_number":
-            cleared["masked_id"] = None
+        if field in ("id_number", "phone"):
+            cleared["masked_id" if field == "id_number" else "masked_phone"] = None
         say(dispatcher, "utter_correction_ack", language)
         events = _slot_events(cleared)
         new_value = _value_in_message(field, tracker)

@@ -15,10 +15,11 @@ from rasa_sdk import Tracker
 
 from bot import enrollment, settings, store
 from bot.enrollment import Application, Conversation
-from bot.identity import IdentityError
+from bot.identity import IdentityError, mask_phone
 from bot.plan.clock import today_in_china
 from bot.plan.config import load_plan
 from bot.plan.eligibility import check_age
+from bot.sealed_slots import unsealed
 
 
 @dataclass
@@ -39,7 +40,8 @@ def store_engine():
 
 
 def answers_of(tracker: Tracker) -> Dict[Text, Any]:
-    return enrollment.answers_in_slots(tracker.get_slot)
+    """The enrollment's answers, plain: the conversation store keeps the ID number and phone sealed."""
+    return enrollment.answers_in_slots(unsealed(tracker.get_slot))
 
 
 def application_of(tracker: Tracker, **overrides: Any) -> Application:
@@ -132,9 +134,10 @@ def check_id_number(value: Any, tracker: Tracker) -> Checked:
 
 def check_phone(value: Any, tracker: Tracker) -> Checked:
     try:
-        return Checked({"phone": enrollment.read_phone(str(value or ""))})
+        phone = enrollment.read_phone(str(value or ""))
     except IdentityError as problem:
-        return Checked({"phone": None}).say(f"utter_phone_{problem.code}")
+        return Checked({"phone": None, "masked_phone": None}).say(f"utter_phone_{problem.code}")
+    return Checked({"phone": phone, "masked_phone": mask_phone(phone)})
 
 
 def check_confirmation(value: Any, tracker: Tracker) -> Checked:
@@ -189,4 +192,4 @@ def is_enrolling(tracker: Tracker) -> bool:
 def reset_answers() -> Dict[Text, Optional[Any]]:
     """Slot values that forget an enrollment's answers (the language and the enroller stay)."""
     return {**{key: None for key in enrollment.all_answer_keys()},
-            "masked_id": None, "member_age": None, "birth_date_mismatches": None, "requested_slot": None}
+            "masked_id": None, "masked_phone": None, "member_age": None, "birth_date_mismatches": None, "requested_slot": None}

@@ -42,8 +42,8 @@ def enrollment_conversation(index: int) -> tuple[list[str], str]:
 
     chinese = index % 2 == 0
     messages = list(ZH_CONVERSATION if chinese else EN_CONVERSATION)
-    messages[2] = member_id_number(index, female=chinese)   # "我妈" / "my dad"
-    messages[3] = phone(index)
+    messages[3] = member_id_number(index, female=chinese)   # "我妈" / "my dad"
+    messages[4] = phone(index)
     return messages, ("报名成功" if chinese else "All done")
 
 

@@ -718,6 +718,7 @@ def environment(scratch: Path, database_url: str, actions_url: str) -> dict:
         "ACTION_SERVER_SECRET": secrets.token_urlsafe(32),
         "ID_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "ID_HASH_KEY": secrets.token_urlsafe(32),
+        "CONVERSATION_SEAL_KEY": Fernet.generate_key().decode(),
         "DATA_DIR": str(scratch / "data"),
         "RASA_TELEMETRY_ENABLED": "false",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",

@@ -6,6 +6,7 @@
     python -m bot enrollments withdraw NUMBER
     python -m bot staff create USERNAME [--display-name NAME] [--password-stdin]
     python -m bot db upgrade
+    python -m bot conversations scrub
     python -m bot settings
 
 ID numbers and phone numbers are only ever shown masked. Reading and changing enrollments is written to
@@ -84,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database schema")
     db_actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
     db_actions.add_parser("upgrade", help="bring the schema to the newest version").set_defaults(run=_upgrade)
+
+    conversations = commands.add_parser("conversations", help="Rasa's conversation (tracker) store")
+    conversation_actions = conversations.add_subparsers(dest="action", required=True, metavar="ACTION")
+    conversation_actions.add_parser(
+        "scrub", help="seal and mask the ID numbers and phones that conversations stored before "
+                      "the store protected them (RASA_ENDPOINTS names the store)").set_defaults(run=_scrub)
 
     commands.add_parser("settings", help="print every setting read from the environment").set_defaults(
         run=lambda args, url: _print(settings.describe()))
@@ -254,6 +261,15 @@ def _upgrade(args: argparse.Namespace, url: str) -> int:
     upgrade_schema(url)
     return _print(f"The enrollment store at {make_url(url).render_as_string(hide_password=True)} "
                   "has the newest schema.")
+
+
+def _scrub(args: argparse.Namespace, url: str) -> int:
+    from bot.tracker_store import open_configured_store, scrub_stored_events
+
+    store = open_configured_store(settings.get("RASA_ENDPOINTS"))
+    examined, changed = scrub_stored_events(store)
+    return _print(f"Scrubbed the conversation store: {changed} of {examined} stored events held an ID "
+                  "number or phone in plain text and are now sealed or masked.")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The enrollment application: what to ask next, when and why an enrollment ends, and what is stored.
 
-An enrollment is a list of answers (relationship, the member's name, ID number and phone, the consents,
-the screening answers, the declaration, the deduction authorization and the final confirmation). This
+An enrollment is a list of answers (the privacy consent, relationship, the member's name, ID number and
+phone, the health consent, the screening answers, the declaration, the deduction authorization and the
+final confirmation). This
 module is the one place that knows their order and when the answers so far end the enrollment early (an
 age outside the window, a refused consent, a screening outcome other than eligible). The Rasa form asks
 `Application.questions()` in turn; the conclusion and the store submission are built from the same
@@ -63,7 +64,7 @@ def screening_answer_key(question_id: str) -> str:
 def all_answer_keys(plan: Optional[PlanConfig] = None) -> list[str]:
     """Every answer an enrollment can hold, in the order they are asked."""
     plan = plan or load_plan()
-    return [RELATIONSHIP, MEMBER_NAME, ID_NUMBER, PHONE, PRIVACY_CONSENT, HEALTH_CONSENT,
+    return [PRIVACY_CONSENT, RELATIONSHIP, MEMBER_NAME, ID_NUMBER, PHONE, HEALTH_CONSENT,
             MEMBER_AGREEMENT, *(screening_answer_key(q.id) for q in plan.screening.questions),
             TRUTHFUL_DECLARATION, DEDUCTION_AUTHORIZATION, CONFIRMATION]
 
@@ -177,7 +178,9 @@ class Application:
         return cover_dates(self.today, plan=self.plan)
 
     def _steps(self) -> list[str]:
-        steps = [RELATIONSHIP, MEMBER_NAME, ID_NUMBER, PHONE, PRIVACY_CONSENT, HEALTH_CONSENT]
+        # The privacy notice comes before the first piece of personal data is asked (PIPL art. 17); the
+        # separate consent for health information right before the health questions.
+        steps = [PRIVACY_CONSENT, RELATIONSHIP, MEMBER_NAME, ID_NUMBER, PHONE, HEALTH_CONSENT]
         if self.answer(RELATIONSHIP) != "self":
             steps.append(MEMBER_AGREEMENT)
         return [*steps, *self.screening_keys, TRUTHFUL_DECLARATION, DEDUCTION_AUTHORIZATION, CONFIRMATION]

@@ -49,6 +49,7 @@ from bot import enrollment, settings, store
 from bot.handoff import HandoffReason, announcement
 from bot.language import DEFAULT_LANGUAGE, normalise_language
 from bot.plan.clock import today_in_china
+from bot.sealed_slots import unsealed
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ async def hand_over(output_channel: OutputChannel, nlg: NaturalLanguageGenerator
     """The handoff without the action server: a ticket, the announcement, the pause (None: store down)."""
     language = normalise_language(tracker.get_slot("language")) or DEFAULT_LANGUAGE
     reason = HandoffReason.from_hint(tracker.get_slot("handoff_reason"), HandoffReason.ASSISTANT_PROBLEM)
-    application = enrollment.Application.of(enrollment.answers_in_slots(tracker.get_slot), today_in_china())
+    application = enrollment.Application.of(enrollment.answers_in_slots(unsealed(tracker.get_slot)), today_in_china())
     try:
         await asyncio.to_thread(
             store.create_handoff_ticket, store.engine_for(settings.database_url()),

@@ -73,6 +73,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("ID_HASH_KEY", "",
                 "Key of the keyed hash that finds duplicate ID numbers; generated into "
                 "DATA_DIR/id-hash.key when empty."),
+        Setting("CONVERSATION_SEAL_KEY", "",
+                "Key that seals ID numbers and phones in the conversation (tracker) store (Fernet, urlsafe "
+                "base64); generated into DATA_DIR/conversation-seal.key when empty. The Rasa server and the "
+                "action server need the same one."),
         Setting("PLAN_CONFIG", str(PROJECT_ROOT / "bot" / "plan" / "senior_cancer_plan.yml"),
                 "The plan configuration file (ages, screening, payouts, costs, consent versions)."),
         Setting("TEST_POSTGRES_URL", "",

@@ -41,7 +41,7 @@ def test_production_uses_postgresql_redis_and_the_action_secret(production_env):
     endpoints = read_endpoints_from_path(PRODUCTION)
 
     store = endpoints.tracker_store
-    assert store.type == "SQL" and store.kwargs["dialect"] == "postgresql"
+    assert store.type == "bot.tracker_store.PrivateTrackerStore" and store.kwargs["dialect"] == "postgresql"
     url = SQLTrackerStore.get_db_url(host=store.url, **store.kwargs)
     assert (url.drivername, url.host, url.port, url.database, url.username, url.password) == (
         "postgresql", "postgres.internal", 5432, "rasa", "rasa", "pw")

@@ -11,7 +11,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
 from bot.settings import PROJECT_ROOT
-from bot.tracker_store import LocalTrackerStore
+from bot.tracker_store import PrivateTrackerStore
 
 DOMAIN = Domain.from_yaml("version: '3.1'\nslots:\n  language: {type: text, mappings: [{type: custom}]}\n")
 
@@ -22,7 +22,7 @@ async def test_endpoints_yml_gives_the_tuned_store_and_a_saved_turn_outlives_the
     monkeypatch.setenv("ACTION_SERVER_SECRET", "")
     config = read_endpoint_config(str(PROJECT_ROOT / "endpoints.yml"), "tracker_store")
     store = TrackerStore.create(config, domain=DOMAIN)
-    assert isinstance(getattr(store, "_tracker_store", store), LocalTrackerStore)
+    assert isinstance(getattr(store, "_tracker_store", store), PrivateTrackerStore)
 
     tracker = DialogueStateTracker.from_events("someone", [
         ActionExecuted("action_listen"), UserUttered("你好"), SlotSet("language", "zh")], slots=DOMAIN.slots)

@@ -10,13 +10,13 @@ from bot.language import script_language
 pytestmark = pytest.mark.rasa_server
 
 ZH_CONVERSATION = [
-    "我想给我妈报名防癌计划", "她叫王秀英", "110105196103150029", "139-1234-5678",
-    "同意", "同意", "她同意的", "没有", "没得过", "从来没有", "没有", "都没有", "没有",
+    "我想给我妈报名防癌计划", "同意", "她叫王秀英", "110105196103150029", "139-1234-5678",
+    "同意", "她同意的", "没有", "没得过", "从来没有", "没有", "都没有", "没有",
     "确认属实", "同意扣款授权", "正确，提交",
 ]
 EN_CONVERSATION = [
-    "I want to sign my dad up for the cancer plan", "his name is Li Wei", "110105195807200018",
-    "+86 138 1234 5678", "I agree", "yes", "yes he agrees", "no", "never", "nope", "I don't think so",
+    "I want to sign my dad up for the cancer plan", "I agree", "his name is Li Wei", "110105195807200018",
+    "+86 138 1234 5678", "yes", "yes he agrees", "no", "never", "nope", "I don't think so",
     "no", "no", "I confirm", "I authorize", "correct",
 ]
 

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.rasa_server
 def test_asking_for_a_person_pauses_until_staff_hand_back(running_assistant):
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
     running_assistant.texts(sender, "我想给我妈报名防癌计划")
+    running_assistant.texts(sender, "同意")
     running_assistant.texts(sender, "她叫王秀英")
     reply = " ".join(running_assistant.texts(sender, "转人工"))
     assert "人工客服" in reply

@@ -16,11 +16,11 @@ SCREENING_KEYS = [f"screening_h{i}" for i in range(1, 7)]
 def answers(**overrides):
     """A mother who can join, every consent given, confirmed."""
     base = {
+        "privacy_consent": True,
         "relationship": "mother",
         "member_name": "王秀英",
         "id_number": MOTHER_ID,
         "phone": "13912345678",
-        "privacy_consent": True,
         "health_consent": True,
         "member_agreement": True,
         **{key: "no" for key in SCREENING_KEYS},

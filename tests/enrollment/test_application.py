@@ -19,10 +19,19 @@ def app(**overrides):
 
 def test_questions_come_one_at_a_time_in_order():
     empty = Application.of({}, TODAY)
-    assert empty.questions() == ["relationship"]
-    partial = Application.of({"relationship": "mother", "member_name": "王秀英"}, TODAY)
-    assert partial.questions() == ["relationship", "member_name", "id_number"]
+    assert empty.questions() == ["privacy_consent"]
+    partial = Application.of({"privacy_consent": True, "relationship": "mother", "member_name": "王秀英"}, TODAY)
+    assert partial.questions() == ["privacy_consent", "relationship", "member_name", "id_number"]
     assert partial.ending is None
+
+
+def test_the_privacy_notice_comes_before_any_personal_data_and_the_health_consent_before_health():
+    order = app().questions()
+    first_personal = min(order.index(key) for key in ("member_name", "id_number", "phone"))
+    assert order.index("privacy_consent") < first_personal
+    assert order.index("health_consent") == order.index("screening_h1") - 2  # member agreement between
+    # with the relationship already given ("我想给我妈报名"), the notice still comes first
+    assert Application.of({"relationship": "mother"}, TODAY).questions() == ["privacy_consent"]
 
 
 def test_a_complete_confirmed_enrollment_ends_confirmed():
@@ -38,7 +47,8 @@ def test_enrolling_oneself_asks_no_separate_member_agreement():
 
 @pytest.mark.parametrize("id_number, ending", [(TOO_YOUNG_ID, Ending.TOO_YOUNG), (TOO_OLD_ID, Ending.TOO_OLD)])
 def test_an_age_outside_the_window_ends_it_right_after_the_id(id_number, ending):
-    application = Application.of({"relationship": "mother", "member_name": "王", "id_number": id_number}, TODAY)
+    application = Application.of({"privacy_consent": True, "relationship": "mother", "member_name": "王",
+                                  "id_number": id_number}, TODAY)
     assert application.ending is ending
     assert application.questions()[-1] == "id_number"  # no phone, no health question asked
 

@@ -57,7 +57,8 @@ class ValidateEnrollmentForm(FormValidationAction):
         candidates = {key: value for key, value in tracker.slots_to_validate().items() if key in due}
         typed = not text.startswith("/")  # a button or a hand-typed payload is taken as it is
 
-        if typed and asked not in IDENTITY_ANSWERS and asked in candidates and answers.says_correction(text):
+        if typed and asked in candidates and answers.says_correction(text) and (
+                asked not in IDENTITY_ANSWERS or answers.read_correction(text).field not in (None, asked)):
             corrected = await asyncio.to_thread(correct, tracker, text,
                                                 next(tracker.get_latest_entity_values("field"), None))
             if corrected.understood:

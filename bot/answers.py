@@ -269,8 +269,9 @@ def read_correction(text: str, field_entity: Optional[str] = None) -> Correction
     text = normalised(text)
     answers = read_answers(text)
     field = field_entity if field_entity in ("member_name", "id_number", "phone", "relationship") else None
-    if field_entity and field_entity not in ("member_name", "id_number", "phone", "relationship"):
+    if field_entity == "screening":
         field = "screening"
+    # Any other entity value ("mobile", "号码") is read from the words around it, like no entity at all.
     if field is None:
         if "id_number" in answers and not re.search(r"手机|电话|phone|mobile", text, re.I):
             field = "id_number"

@@ -42,7 +42,7 @@ def _driver_answer(question: str, case: Case) -> str:
     standard = {**STANDARD[case.language], **case.answers}
     if question.startswith("screening_"):
         return standard.get(question, standard["screening"])
-    return standard[question]
+    return standard.get(question)
 
 
 def drive(assistant, sender: str, case: Case) -> Optional[str]:
@@ -56,7 +56,10 @@ def drive(assistant, sender: str, case: Case) -> Optional[str]:
             return f"the form stopped before {case.at}"
         if asked == case.at:
             return None
-        assistant.texts(sender, _driver_answer(asked, case))
+        answer = _driver_answer(asked, case)
+        if answer is None:
+            return f"the form asked {asked} before {case.at}"
+        assistant.texts(sender, answer)
     return f"never reached {case.at}"
 
 

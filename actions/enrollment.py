@@ -107,6 +107,8 @@ class ActionConcludeEnrollment(Action):
             if result.status == "already_member":
                 say(dispatcher, "utter_already_member", language, masked_id=result.masked_id,
                     enrollment_number=result.enrollment_number)
+            elif result.status == "not_disclosed":  # someone else's member: say nothing about it
+                say(dispatcher, "utter_membership_not_disclosed", language)
             else:
                 say(dispatcher, "utter_enrollment_done", language, enrollment_number=result.enrollment_number,
                     waiting_period_end=result.waiting_period_end, cover_start=result.cover_start)

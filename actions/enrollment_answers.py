@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 
+from actions import privacy
 from bot import answers, enrollment, settings, store
 from bot.enrollment import Application, Conversation
 from bot.identity import IdentityError, mask_phone
@@ -125,11 +126,9 @@ def check_id_number(value: Any, tracker: Tracker) -> Checked:
     if enrollment.sex_contradicts(tracker.get_slot("relationship"), member):
         return Checked(refused).say("utter_id_sex_mismatch")
 
-    membership = store.find_active_membership_by_id_number(store_engine(), member.number)
-    if membership is not None:
-        return Checked(refused).say("utter_already_member", masked_id=membership.masked_id,
-                                    enrollment_number=membership.enrollment_number
-                                    ).say("utter_enroll_someone_else")
+    refusal = privacy.enrollment_refusal(privacy.member_lookup(tracker, member.number))
+    if refusal is not None:
+        return Checked(refused, refusal)
 
     age = check_age(member.birth_date, today)
     return Checked({"id_number": member.number, "masked_id": member.masked, "member_age": float(age.age)})

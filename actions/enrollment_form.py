@@ -28,6 +28,7 @@ from actions.corrections import correct
 from actions.enrollment_answers import application_of, check_answer
 from actions.replies import say, send
 from bot import answers, enrollment
+from bot.sealed_slots import unseal
 
 # Answers about who the member is: several can come in one message.
 IDENTITY_ANSWERS = (enrollment.RELATIONSHIP, enrollment.MEMBER_NAME, enrollment.ID_NUMBER, enrollment.PHONE)
@@ -81,7 +82,8 @@ class ValidateEnrollmentForm(FormValidationAction):
             if value is None:
                 updates[key] = None
                 continue
-            checked = await asyncio.to_thread(check_answer, key, value, tracker)
+            # A prefilled answer (a resumed enrollment) comes from the conversation store sealed.
+            checked = await asyncio.to_thread(check_answer, key, unseal(value), tracker)
             send(dispatcher, checked, language)
             updates.update(checked.slots)
             tracker.slots.update(checked.slots)  # later checks see earlier answers

@@ -1,5 +1,6 @@
 """Leaving the plan through the assistant: find the membership by ID number, read out the dues rule,
-withdraw on an explicit yes. Only the enroller who enrolled the member may do it here."""
+withdraw on an explicit yes. Only the enroller who enrolled the member may do it here; anyone else hears
+the same as when there is no membership (actions.privacy), so nobody learns who is a member."""
 from __future__ import annotations
 
 import asyncio
@@ -11,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions import privacy
 from actions.conversation import language_of
 from actions.enrollment_answers import check_choice, conversation_of, store_engine
 from actions.replies import say
@@ -34,15 +36,12 @@ class ValidateWithdrawalForm(FormValidationAction):
         except IdentityError as problem:
             say(dispatcher, f"utter_id_number_{problem.code}", language)
             return {"withdrawal_id_number": None}
-        membership = await asyncio.to_thread(store.find_active_membership_by_id_number, store_engine(),
-                                             member.number)
-        if membership is None:
-            say(dispatcher, "utter_withdrawal_not_member", language)
+        lookup = await asyncio.to_thread(privacy.member_lookup, tracker, member.number)
+        refusal = privacy.withdrawal_refusal(lookup)
+        if refusal is not None:  # no membership and someone else's are answered alike
+            say(dispatcher, refusal, language)
             return {"withdrawal_id_number": None}
-        if membership.enroller != conversation_of(tracker, language).sender_id:
-            say(dispatcher, "utter_withdrawal_not_yours", language)
-            return {"withdrawal_id_number": None}
-        return {"withdrawal_id_number": member.number, "masked_id": membership.masked_id}
+        return {"withdrawal_id_number": member.number, "masked_id": lookup.masked_id}
 
     async def validate_withdrawal_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
                                             tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:

@@ -2,17 +2,20 @@
 
 What it starts (all children of this process, stopped again at the end; loopback only):
 
-- nginx (Debian's, `daemon off`, config and logs in a scratch folder) as the router: the user-facing port
-  hashes each sender onto one of the Rasa replicas with the production `$sticky_key` maps
-  (deploy/nginx/sticky-maps.conf, shared with deploy/nginx/rasa.conf); a second port is the action
-  endpoint, round robin over the action servers (`proxy_next_upstream` moves a call off a dead one);
+- nginx (Debian's, `daemon off`, config and logs in a scratch folder) as the router, with the production
+  edge (deploy/nginx: the public and internal servers' locations, rate limits, the `$sticky_key` maps):
+  a public port (web chat, WeChat only) and an internal one (REST, HTTP API), both hashing each sender
+  onto one of the Rasa replicas; a third port is the action endpoint, round robin over the action
+  servers (`proxy_next_upstream` moves a call off a dead one);
 - 2 action servers and 2 Rasa replicas, started with the launcher's own commands (bot/launcher.py) and
   `endpoints.production.yml`: conversations in PostgreSQL, locks in Redis, the action endpoint behind
-  the generated ACTION_SERVER_SECRET, the HTTP API behind a generated token and a generated JWT secret;
+  the generated ACTION_SERVER_SECRET, the HTTP API behind JWTs signed with a generated RASA_API_TOKEN,
+  REST behind a generated integrator key (REST_INTEGRATOR_KEYS, senders `rest:scale:<sender>`);
 - its own PostgreSQL database `enrollment_scale` (dropped and created again at start) for both the
   tracker store and the enrollment store, and its own Redis database number (flushed at start).
 
-Then, through the router's REST channel (`X-Sender-Id` header, as integrators must send it):
+Then, through the router's internal REST channel (the integrator key, and the `X-Sender-Id` header, as
+integrators must send them):
 
 1. the main wave: USERS simulated enrollers at once (half Chinese, half English, each a whole enrollment
    with a member of its own: bench/conversations.py), each waiting a think time between turns, so the
@@ -20,8 +23,8 @@ Then, through the router's REST channel (`X-Sender-Id` header, as integrators mu
 2. the kill wave: more enrollers; once a share of their turns is done, one Rasa replica gets SIGTERM
    (what Kubernetes sends) and the router moves its senders to the other.
 
-After each wave every conversation's tracker is read back through the HTTP API (the token for half of
-them, a sender-scoped JWT for the other half) and compared with what the client sent and received:
+After each wave every conversation's tracker is read back through the HTTP API (an admin JWT for half
+of them, a sender-scoped JWT for the other half) and compared with what the client sent and received:
 each user message exactly once and in order, each reply the client got right after it ("events lost",
 "duplicates"); the enrollment store must hold exactly one active enrollment per enroller and nothing
 else. It prints the table, writes bench/results/scale.{json,md} and exits 1 when a check fails.
@@ -58,7 +61,8 @@ from bench.conversations import (  # noqa: E402
 from bot import launcher, readiness  # noqa: E402
 from bot.launcher import Service  # noqa: E402
 
-STICKY_MAPS = ROOT / "deploy" / "nginx" / "sticky-maps.conf"
+EDGE = ROOT / "deploy" / "nginx"
+STICKY_MAPS = EDGE / "sticky-maps.conf"
 DB_NAME = "enrollment_scale"
 POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER = "127.0.0.1", 5432, "postgres"
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 13
@@ -71,21 +75,25 @@ EXIT_TIMEOUT_S = 60         # a replica that has not exited this long after SIGT
 
 # --- the router ------------------------------------------------------------------------------------------
 
-def router_config(scratch: Path, router_port: int, rasa_ports: list[int], actions_port: int,
-                  action_ports: list[int]) -> str:
-    """nginx.conf for a non-root nginx in `scratch`: the production sticky maps, the Rasa replicas
-    hashed on $sticky_key, the action servers round robin. A refused connection (a stopped replica)
-    sends the request to the next server; a request that reached a server is never sent twice."""
+EDGE_FILES = ("edge.conf", "sticky-maps.conf", "public.locations", "internal.locations")
+REST_INTEGRATOR = "scale"
+
+
+def router_config(scratch: Path, router_port: int, internal_port: int, rasa_ports: list[int],
+                  actions_port: int, action_ports: list[int]) -> str:
+    """nginx.conf for a non-root nginx in `scratch`, with the production edge (deploy/nginx: its
+    edge.conf, sticky maps and both servers' locations, copied into scratch/conf.d/): `router_port` is
+    the public server (web chat, WeChat), `internal_port` the internal one (REST, HTTP API), the Rasa
+    replicas hashed on $sticky_key; `actions_port` is the action endpoint, round robin over the action
+    servers. A refused connection (a stopped replica) sends the request to the next server; a request
+    that reached a server is never sent twice."""
     temp = scratch / "nginx-temp"
+    conf_d = scratch / "conf.d"
+    conf_d.mkdir(parents=True, exist_ok=True)
+    for name in EDGE_FILES:
+        shutil.copy(EDGE / name, conf_d / name)
     rasa = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in rasa_ports)
     actions = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in action_ports)
-    proxy = """            proxy_http_version 1.1;
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header Connection "";
-            proxy_connect_timeout 2s;
-            proxy_read_timeout 75s;  # a turn stays far below Rasa's 60 s lock lifetime
-            proxy_next_upstream error timeout;  # refused or unreachable: the next server"""
     return f"""# Written by bench/scale.py for `make scale-test`; everything in {scratch}.
 daemon off;
 worker_processes 1;
@@ -104,11 +112,11 @@ http {{
     # write temp files into this private scratch folder (an action call carries the whole tracker).
     client_body_buffer_size 10m;
     proxy_max_temp_file_size 0;
-    log_format scale '$time_iso8601 $remote_addr "$request" $status $request_time '
-                     'key=$sticky_key upstream=$upstream_addr upstream_status=$upstream_status';
-    access_log {scratch}/nginx-access.log scale;
 
-    include {STICKY_MAPS};
+    include {conf_d}/edge.conf;
+    include {conf_d}/sticky-maps.conf;
+    log_format scale '$time_iso8601 $remote_addr "$request_method $uri" $status $request_time '
+                     'key=$sticky_key upstream=$upstream_addr upstream_status=$upstream_status';
 
     upstream rasa {{
         hash $sticky_key consistent;
@@ -120,23 +128,29 @@ http {{
 
     server {{
         listen 127.0.0.1:{router_port};
-        client_max_body_size 1m;
-        location / {{
-            proxy_pass http://rasa;
-{proxy}
-            add_header X-Upstream $upstream_addr always;  # which replica answered (the test reads it)
-        }}
-        location = /nginx-health {{
-            access_log off;
-            return 200 "ok\\n";
-        }}
+        access_log {scratch}/nginx-access.log scale;
+        client_max_body_size 64k;
+        add_header X-Upstream $upstream_addr always;  # which replica answered (the test reads it)
+        include {conf_d}/public.locations;
+    }}
+    server {{
+        listen 127.0.0.1:{internal_port};
+        access_log {scratch}/nginx-access.log scale;
+        add_header X-Upstream $upstream_addr always;
+        include {conf_d}/internal.locations;
     }}
     server {{
         listen 127.0.0.1:{actions_port};
+        access_log {scratch}/nginx-access.log scale;
         client_max_body_size 10m;
         location / {{
             proxy_pass http://actions;
-{proxy}
+            proxy_http_version 1.1;
+            proxy_set_header Host $host;
+            proxy_set_header Connection "";
+            proxy_connect_timeout 2s;
+            proxy_read_timeout 75s;
+            proxy_next_upstream error timeout;  # refused or unreachable: the next server
         }}
     }}
 }}
@@ -285,6 +299,7 @@ class Wave:
     timed_out: int = 0
     started_at: float = 0.0
     kill: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)  # the integrator key
 
     @property
     def total_turns(self) -> int:
@@ -314,7 +329,7 @@ async def enroll(session, url: str, wave: Wave, conversation: Conversation, rng:
                 try:
                     status, body, headers = await post_message(
                         session, url, conversation.sender, message, timeout_s=REQUEST_TIMEOUT_S,
-                        headers={"X-Sender-Id": conversation.sender})
+                        headers={"X-Sender-Id": conversation.sender, **wave.headers})
                     record.status, record.upstream = status, headers.get("X-Upstream", "")
                     record.replies = body if isinstance(body, list) else []
                     if status != 200:
@@ -461,28 +476,34 @@ def compare(conversation: Conversation, events: list[dict]) -> dict:
             "exact": kept == expected}
 
 
+def rasa_sender(sender: str) -> str:
+    """The conversation id Rasa keeps for an integrator's sender (bot/channels/rest.py)."""
+    return f"rest:{REST_INTEGRATOR}:{sender}"
+
+
 def sender_jwt(secret: str, sender: str) -> str:
-    import jwt
+    from bot.rasa_auth import sender_token
 
-    return jwt.encode({"user": {"username": sender, "role": "user"}, "exp": int(time.time()) + 3600},
-                      secret, algorithm="HS256")
+    return sender_token(secret, rasa_sender(sender), lifetime_s=3600)
 
 
-async def read_trackers(base: str, token: str, jwt_secret: str, conversations: list[Conversation]
-                        ) -> dict[str, dict]:
-    """Every conversation's tracker through the router's HTTP API: the token for even indexes, a JWT that
-    allows only that sender's conversation for odd ones."""
+async def read_trackers(base: str, jwt_secret: str, conversations: list[Conversation]) -> dict[str, dict]:
+    """Every conversation's tracker through the router's HTTP API: an admin JWT (what the console sends)
+    for even indexes, a JWT that allows only that sender's conversation for odd ones."""
+    from bot.rasa_auth import authorization
+
     import aiohttp
 
     results: dict[str, dict] = {}
     limit = asyncio.Semaphore(8)
 
     async def one(session, conversation: Conversation) -> None:
-        url = f"{base}/conversations/{conversation.sender}/tracker"
+        url = f"{base}/conversations/{rasa_sender(conversation.sender)}/tracker"
+        params: dict = {}
         if conversation.index % 2 == 0:
-            params, headers = {"token": token}, {}
+            headers = authorization(jwt_secret, "scale-test")
         else:
-            params, headers = {}, {"Authorization": f"Bearer {sender_jwt(jwt_secret, conversation.sender)}"}
+            headers = {"Authorization": f"Bearer {sender_jwt(jwt_secret, conversation.sender)}"}
         async with limit:
             for attempt in range(3):
                 try:
@@ -502,22 +523,34 @@ async def read_trackers(base: str, token: str, jwt_secret: str, conversations: l
     return results
 
 
-async def api_auth_checks(base: str, jwt_secret: str, a: str, b: str) -> dict:
-    """The HTTP API refuses a request without credentials (401) and a sender's JWT for another
-    sender's conversation (403)."""
+async def api_auth_checks(public: str, base: str, jwt_secret: str, a: str, b: str) -> dict:
+    """The HTTP API refuses a request without credentials (401), the old `?token=` (401), a sender's
+    JWT for another sender's conversation (403); the public port does not serve it at all (404)."""
     import aiohttp
 
+    from bot.rasa_auth import sender_token
+
+    a, b = rasa_sender(a), rasa_sender(b)
     async with aiohttp.ClientSession() as session:
         async with session.get(f"{base}/conversations/{a}/tracker") as response:
             anonymous = response.status
+        async with session.get(f"{base}/conversations/{a}/tracker", params={"token": jwt_secret}) as response:
+            query_token = response.status
+        async with session.get(f"{public}/conversations/{a}/tracker",
+                               headers={"Authorization": f"Bearer {sender_token(jwt_secret, a)}"}) as response:
+            public_api = response.status
+        async with session.post(f"{public}/webhooks/rest/webhook", json={"sender": "x", "message": "hi"}
+                                ) as response:
+            public_rest = response.status
         async with session.get(f"{base}/conversations/{b}/tracker",
-                               headers={"Authorization": f"Bearer {sender_jwt(jwt_secret, a)}"}) as response:
+                               headers={"Authorization": f"Bearer {sender_token(jwt_secret, a)}"}) as response:
             other = response.status
         async with session.get(f"{base}/conversations/{a}/tracker",
-                               headers={"Authorization": f"Bearer {sender_jwt('wrong-' + jwt_secret, a)}"}
+                               headers={"Authorization": f"Bearer {sender_token('wrong-' + jwt_secret, a)}"}
                                ) as response:
             forged = response.status
-    return {"no_credentials": anonymous, "jwt_for_another_sender": other, "forged_jwt": forged}
+    return {"no_credentials": anonymous, "query_token": query_token, "jwt_for_another_sender": other,
+            "forged_jwt": forged, "public_http_api": public_api, "public_rest": public_rest}
 
 
 def stored_enrollments(database_url: str) -> dict[str, list[str]]:
@@ -543,7 +576,7 @@ def summarize(wave: Wave, trackers: dict[str, dict], enrollments: dict[str, list
             unreadable.append(conversation.sender)
             continue
         comparisons[conversation.sender] = compare(conversation, tracker["events"])
-    stored = {c.sender: enrollments.get(f"rest:{c.sender}", []) for c in wave.conversations}
+    stored = {c.sender: enrollments.get(rasa_sender(c.sender), []) for c in wave.conversations}
     exact = [s for s, statuses in stored.items() if statuses == ["active"]]
     summary = {
         "phase": wave.name, "replicas": wave.replicas, "users": len(wave.conversations),
@@ -659,7 +692,8 @@ def checks(rows: list[dict], auth: dict, extra_rows: list[str]) -> list[str]:
                               "replica enrolled")
     if rows[0]["max_concurrent_users"] < min(200, rows[0]["users"]):
         failed.append(f"at most {rows[0]['max_concurrent_users']} enrollers were mid-conversation at once")
-    if auth != {"no_credentials": 401, "jwt_for_another_sender": 403, "forged_jwt": 401}:
+    if auth != {"no_credentials": 401, "query_token": 401, "jwt_for_another_sender": 403, "forged_jwt": 401,
+                "public_http_api": 404, "public_rest": 404}:
         failed.append(f"HTTP API authentication: {auth}")
     failed += extra_rows
     return failed
@@ -692,9 +726,12 @@ def markdown(result: dict) -> str:
                          "router sent "
                          f"{k['turns_the_router_sent_on_after_a_refused_connection']} turns on to the survivor "
                          "after a refused connection.")
-    lines.append(f"- HTTP API: no credentials → {result['api_auth']['no_credentials']}, a sender's JWT for "
-                 f"another conversation → {result['api_auth']['jwt_for_another_sender']}, a JWT signed with "
-                 f"another secret → {result['api_auth']['forged_jwt']}.")
+    auth = result['api_auth']
+    lines.append(f"- HTTP API: no credentials → {auth['no_credentials']}, the old `?token=` → "
+                 f"{auth.get('query_token')}, a sender's JWT for another conversation → "
+                 f"{auth['jwt_for_another_sender']}, a JWT signed with another secret → {auth['forged_jwt']}; "
+                 f"on the public port the HTTP API → {auth.get('public_http_api')}, REST → "
+                 f"{auth.get('public_rest')}.")
     lines.append(f"- verdict: {'PASS' if not result['failed'] else 'FAIL: ' + '; '.join(result['failed'])} "
                  f"({result['scale_test_wall_s']} s in all).")
     return "\n".join(lines) + "\n"
@@ -715,6 +752,8 @@ def environment(scratch: Path, database_url: str, actions_url: str) -> dict:
         "ACTION_ENDPOINT_URL": actions_url,
         # Hex: a value starting with "-" would read as an option on the `rasa run` command line.
         "RASA_API_TOKEN": secrets.token_hex(32),
+        "REST_INTEGRATOR_KEYS": f"{REST_INTEGRATOR}:{secrets.token_urlsafe(32)}",
+        "WEBCHAT_SESSION_KEY": secrets.token_hex(32),
         "ACTION_SERVER_SECRET": secrets.token_urlsafe(32),
         "ID_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "ID_HASH_KEY": secrets.token_urlsafe(32),
@@ -760,7 +799,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     rasa_ports = [port_or_free(p) for p in RASA_PORTS]
     action_ports = [port_or_free(p) for p in ACTION_PORTS]
     router_port, actions_port = port_or_free(ROUTER_PORT), port_or_free(ROUTER_PORT + 1)
-    router = f"http://127.0.0.1:{router_port}"
+    internal_port = port_or_free(ROUTER_PORT + 2)
+    public = f"http://127.0.0.1:{router_port}"
+    router = f"http://127.0.0.1:{internal_port}"  # REST and the HTTP API: the internal server
     children: list[Service] = []
     failed_setup: list[str] = []
     ok = False
@@ -770,20 +811,22 @@ def main(argv: Optional[list[str]] = None) -> int:
         database_url = reset_databases()
         env_settings = environment(scratch, database_url, f"http://127.0.0.1:{actions_port}/webhook")
         os.environ.update(env_settings)  # the launcher's commands and child_environment read them
-        jwt_secret = secrets.token_hex(32)
+        jwt_secret = env_settings["RASA_API_TOKEN"]  # bot.rasa_server makes it Rasa's --jwt-secret
+        rest_key = env_settings["REST_INTEGRATOR_KEYS"].split(":", 1)[1]
+        rest_headers = {"Authorization": f"Bearer {rest_key}"}
         conf = scratch / "nginx.conf"
-        conf.write_text(router_config(scratch, router_port, rasa_ports, actions_port, action_ports))
+        conf.write_text(router_config(scratch, router_port, internal_port, rasa_ports, actions_port,
+                                      action_ports))
         nginx = Service("router (nginx)", [nginx_binary(), "-p", str(scratch), "-c", str(conf)],
-                        f"{router}/nginx-health")
+                        f"{public}/nginx-health")
         children.append(start(nginx, dict(os.environ), logs))
         launcher.wait_until_ready([nginx])
 
         replicas, action_servers = [], []
         for n, (rasa_port, action_port) in enumerate(zip(rasa_ports, action_ports), start=1):
             env = launcher.child_environment(rasa_port, action_port)
-            action, rasa = launcher.services(rasa_port, action_port, env["RASA_API_TOKEN"])
+            action, rasa = launcher.services(rasa_port, action_port)
             action.name, rasa.name = f"action server {n}", f"rasa replica {n}"
-            rasa.command += [f"--jwt-secret={jwt_secret}", "--jwt-method=HS256"]
             action_servers.append((action, env))
             replicas.append((rasa, env))
         for child, env in action_servers:
@@ -798,34 +841,32 @@ def main(argv: Optional[list[str]] = None) -> int:
         startup_s = round(time.monotonic() - begun, 1)
         print(f"all up after {startup_s} s: router {router}, Rasa {rasa_ports}, actions {action_ports} "
               f"(behind 127.0.0.1:{actions_port})", flush=True)
-        asyncio.run(warm_up(rasa_ports))
+        asyncio.run(warm_up(rasa_ports, rest_headers))
 
         tag = uuid.uuid4().hex[:6]
         main_wave = Wave("normal", new_conversations(0, args.users, tag), tuple(args.think),
-                         ramp_s=args.think[1])
+                         ramp_s=args.think[1], headers=rest_headers)
         asyncio.run(run_wave(f"{router}/webhooks/rest/webhook", main_wave, args.seed))
-        token = env_settings["RASA_API_TOKEN"]
-        rows = [summarize(main_wave, asyncio.run(read_trackers(router, token, jwt_secret,
-                                                              main_wave.conversations)),
+        rows = [summarize(main_wave, asyncio.run(read_trackers(router, jwt_secret, main_wave.conversations)),
                           stored_enrollments(database_url))]
         print_row(rows[-1])
 
         kill_wave = Wave(f"kill ({args.kill_signal.lower()})",
                          new_conversations(args.users, args.kill_users, tag), tuple(args.kill_think),
-                         ramp_s=args.kill_think[1], replicas="2 → 1")
+                         ramp_s=args.kill_think[1], replicas="2 → 1", headers=rest_headers)
         victim = replicas[-1][0]
         asyncio.run(run_wave(f"{router}/webhooks/rest/webhook", kill_wave, args.seed + 1, victim=victim,
                              kill_after=args.kill_after,
                              kill_signal=getattr(signal, f"SIG{args.kill_signal}")))
         enrollments = stored_enrollments(database_url)
-        rows.append(summarize(kill_wave, asyncio.run(read_trackers(router, token, jwt_secret,
-                                                                  kill_wave.conversations)), enrollments))
+        rows.append(summarize(kill_wave, asyncio.run(read_trackers(router, jwt_secret, kill_wave.conversations)),
+                              enrollments))
         print_row(rows[-1])
-        everyone = {f"rest:{c.sender}" for w in (main_wave, kill_wave) for c in w.conversations}
+        everyone = {rasa_sender(c.sender) for w in (main_wave, kill_wave) for c in w.conversations}
         strangers = {s: v for s, v in enrollments.items() if s not in everyone}
         if strangers:
             failed_setup.append(f"enrollments from senders the test never used: {strangers}")
-        auth = asyncio.run(api_auth_checks(router, jwt_secret, main_wave.conversations[0].sender,
+        auth = asyncio.run(api_auth_checks(public, router, jwt_secret, main_wave.conversations[0].sender,
                                            main_wave.conversations[1].sender))
         crashed = [c for c in children if c is not victim and c.process.poll() is not None]
         if crashed:
@@ -884,7 +925,7 @@ def nginx_version() -> str:
     return (out.stderr or out.stdout).strip().rsplit("/", 1)[-1]
 
 
-async def warm_up(rasa_ports: list[int]) -> None:
+async def warm_up(rasa_ports: list[int], headers: dict) -> None:
     """One message in each language straight to each replica, so the first measured turns do not pay
     for building the model's graphs; these senders enroll nobody."""
     import aiohttp
@@ -893,7 +934,8 @@ async def warm_up(rasa_ports: list[int]) -> None:
         for port in rasa_ports:
             for text in ("你好", "hello"):
                 await post_message(session, f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-                                   f"warm-up-{port}-{uuid.uuid4().hex[:6]}", text, timeout_s=120)
+                                   f"warm-up-{port}-{uuid.uuid4().hex[:6]}", text, timeout_s=120,
+                                   headers=headers)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,21 @@
 """The operator command: `python -m bot ...` for looking after the enrollment store.
 
-    python -m bot enrollments list [--status STATUS]
+    python -m bot enrollments list [--status STATUS] [--phone PHONE]
     python -m bot enrollments show NUMBER
     python -m bot enrollments export --format json|csv [--output FILE] [--status STATUS]
     python -m bot enrollments withdraw NUMBER
-    python -m bot staff create USERNAME [--display-name NAME] [--password-stdin]
+    python -m bot staff create USERNAME [--display-name NAME] [--password-stdin] [--role agent|supervisor]
+    python -m bot staff disable USERNAME
+    python -m bot staff reset-password USERNAME [--password-stdin] [--enable]
+    python -m bot staff set-role USERNAME agent|supervisor
     python -m bot db upgrade
     python -m bot conversations scrub
+    python -m bot conversations forget-unfinished
     python -m bot settings
+    python -m bot notify [--once | cases DATE N]   the notifier (bot/notify/__main__.py)
 
-ID numbers and phone numbers are only ever shown masked. Reading and changing enrollments is written to
+ID numbers and phone numbers are only ever shown masked, also where a sender or conversation id holds one
+(a REST sender may be a phone number); `list --phone` finds enrollments by the keyed hash of a phone. Reading and changing enrollments is written to
 the audit trail under the operating-system user who ran the command. The database is DATABASE_URL (see
 `python -m bot settings`) unless --database-url is given.
 """
@@ -31,6 +37,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bot import settings
+from bot.personal_data import mask_everywhere, mask_personal_numbers
 
 CSV_COLUMNS = (
     "enrollment_number", "status", "enrolled_on", "waiting_period_end", "cover_start", "relationship",
@@ -40,6 +47,11 @@ CSV_COLUMNS = (
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["notify"]:  # its own process with its own options
+        from bot.notify.__main__ import main as notify
+
+        return notify(argv[1:])
     args = _parser().parse_args(argv)
     url = args.database_url or settings.database_url()
     try:
@@ -60,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     actions = enrollments.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = actions.add_parser("list", help="one line per enrollment, oldest first")
     listing.add_argument("--status", help="only this status (active, withdrawn, manual_review, ...)")
+    listing.add_argument("--phone", help="only enrollments that collected this phone number (any spelling)")
     listing.set_defaults(run=_list)
     show = actions.add_parser("show", help="everything about one enrollment")
     show.add_argument("number", help="enrollment number, e.g. SC261128-7KQ3M")
@@ -80,7 +93,12 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--display-name", help="name shown in the console (default: the username)")
     create.add_argument("--password-stdin", action="store_true",
                         help="read the password from the first line of standard input instead of a prompt")
+    create.add_argument("--role", choices=("agent", "supervisor"), default="agent",
+                        help="supervisors also manage staff and see every ticket (default: agent)")
     create.set_defaults(run=_create_staff)
+    from bot import staff_cli
+
+    staff_cli.add_commands(staff_actions, _engine, _operator)
 
     db = commands.add_parser("db", help="database schema")
     db_actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -91,6 +109,10 @@ def _parser() -> argparse.ArgumentParser:
     conversation_actions.add_parser(
         "scrub", help="seal and mask the ID numbers and phones that conversations stored before "
                       "the store protected them (RASA_ENDPOINTS names the store)").set_defaults(run=_scrub)
+    conversation_actions.add_parser(
+        "forget-unfinished", help="forget enrollments left unfinished for longer than "
+                                  "UNFINISHED_ENROLLMENT_DAYS, with their personal data").set_defaults(
+        run=_forget_unfinished)
 
     commands.add_parser("settings", help="print every setting read from the environment").set_defaults(
         run=lambda args, url: _print(settings.describe()))
@@ -118,11 +140,21 @@ def _operator():
 
 
 def _list(args: argparse.Namespace, url: str) -> int:
-    from bot.store import audit, list_enrollments
+    from bot.identity import IdentityError
+    from bot.store import audit, list_enrollments, list_enrollments_by_phone
 
     engine = _engine(url)
-    found = list_enrollments(engine, status=args.status)
-    audit(engine, _operator(), "enrollments.listed", "enrollments", {"status": args.status, "count": len(found)})
+    if args.phone:
+        try:
+            found = list_enrollments_by_phone(engine, args.phone)
+        except IdentityError:
+            print("error: --phone is not a mainland mobile number.", file=sys.stderr)
+            return 1
+        found = [e for e in found if args.status is None or e.status == args.status]
+    else:
+        found = list_enrollments(engine, status=args.status)
+    audit(engine, _operator(), "enrollments.listed", "enrollments",
+          {"status": args.status, "count": len(found), "by_phone": bool(args.phone)})
     if not found:
         return _print("No enrollments." if args.status is None else f"No enrollments with status {args.status}.")
     rows = [("NUMBER", "STATUS", "ENROLLED", "COVER FROM", "RELATIONSHIP", "NAME", "ID NUMBER", "PHONE")]
@@ -145,12 +177,12 @@ def _show(args: argparse.Namespace, url: str) -> int:
         f"Enrollment {e.enrollment_number}: {e.status}",
         f"  member:        {e.member_name}, ID {e.masked_id}, born {e.birth_date}, {e.sex}, "
         f"phone {e.masked_phone or '-'}",
-        f"  enrolled by:   {e.enroller} ({e.channel}, language {e.language}) as {e.relationship}",
+        f"  enrolled by:   {mask_personal_numbers(e.enroller)} ({e.channel}, language {e.language}) as {e.relationship}",
         f"  enrolled on:   {e.enrolled_on}; waiting period until {e.waiting_period_end or '-'}; "
         f"covered from {e.cover_start or '-'}",
         f"  reasons:       {', '.join(e.outcome_reasons) or '-'}",
         f"  screening:     {_answers(e)}",
-        f"  conversation:  {e.conversation_id}",
+        f"  conversation:  {mask_personal_numbers(e.conversation_id)}",
         f"  created:       {e.created_at:%Y-%m-%d %H:%M:%S} UTC",
     ]
     if e.withdrawn_at:
@@ -196,22 +228,25 @@ def _plain(value: Any) -> Any:
 
 
 def _as_json(found) -> str:
-    return json.dumps([dataclasses.asdict(e) for e in found], default=_plain, ensure_ascii=False, indent=2) + "\n"
+    rows = [mask_everywhere(dataclasses.asdict(e)) for e in found]
+    return json.dumps(rows, default=_plain, ensure_ascii=False, indent=2) + "\n"
 
 
 def _as_csv(found) -> str:
+    from bot.spreadsheet import safe_cell  # no cell starts a formula in the operator's spreadsheet
+
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for e in found:
-        row = {name: getattr(e, name, None) for name in CSV_COLUMNS}
+        row = {name: mask_everywhere(getattr(e, name, None)) for name in CSV_COLUMNS}
         row.update(
             outcome_reasons=";".join(e.outcome_reasons),
             screening_answers=_answers(e),
             consents=";".join(f"{c.kind}@{c.version}" for c in e.consents),
             deduction_authorized="yes" if e.authorization and not e.authorization.cancelled_at else "no",
         )
-        writer.writerow({k: "" if v is None else (_plain(v) if isinstance(v, (date, datetime)) else v)
+        writer.writerow({k: "" if v is None else (_plain(v) if isinstance(v, (date, datetime)) else safe_cell(v))
                          for k, v in row.items()})
     return out.getvalue()
 
@@ -248,7 +283,8 @@ def _create_staff(args: argparse.Namespace, url: str) -> int:
         print("error: an empty password is not allowed.", file=sys.stderr)
         return 1
     try:
-        account = create_staff(_engine(url), args.username, password, args.display_name, actor=_operator())
+        account = create_staff(_engine(url), args.username, password, args.display_name, actor=_operator(),
+                               role=getattr(args, "role", "agent"))
     except StaffExists:
         print(f"error: a staff account named {args.username} exists already.", file=sys.stderr)
         return 1
@@ -270,6 +306,15 @@ def _scrub(args: argparse.Namespace, url: str) -> int:
     examined, changed = scrub_stored_events(store)
     return _print(f"Scrubbed the conversation store: {changed} of {examined} stored events held an ID "
                   "number or phone in plain text and are now sealed or masked.")
+
+
+def _forget_unfinished(args: argparse.Namespace, url: str) -> int:
+    from bot.conversation_retention import forget_unfinished, retention
+    from bot.tracker_store import open_configured_store
+
+    store = open_configured_store(settings.get("RASA_ENDPOINTS"))
+    forgotten = forget_unfinished(store, now=datetime.now().astimezone())
+    return _print(f"Forgot {len(forgotten)} enrollment(s) left unfinished for more than {retention().days} days.")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from bot.identity import IdentityError, IdNumber, Sex, normalize_phone, parse_id
 from bot.plan.config import Outcome, PlanConfig, load_plan
 from bot.plan.cover import CoverDates, cover_dates
 from bot.plan.eligibility import AgeCheck, check_age, is_allowed_relationship
+from bot.plan.facts import deduction_schedule
 from bot.plan.screening import Decision, decide
 from bot.store.enrollments import ConsentGiven, DeductionAuthorizationGiven, EnrollmentSubmission
 
@@ -358,7 +359,7 @@ def submission(app: Application, conversation: Conversation,
         costs = app.plan.costs
         authorization = DeductionAuthorizationGiven(
             per_case_cap=costs.cap_per_case,
-            schedule="deducted on days " + ", ".join(map(str, costs.sharing.deduction_days)) + " of each month",
+            schedule=deduction_schedule(conversation.language, app.plan),  # as the user read it
             version=app.plan.consents.deduction_authorization,
             authorized_at=answered_at[DEDUCTION_AUTHORIZATION],
             currency=app.plan.currency,

@@ -25,6 +25,8 @@ from bot import settings
 
 log = logging.getLogger("launcher")
 MODEL = settings.PROJECT_ROOT / "models" / "assistant.tar.gz"
+CHILD_UMASK = 0o077
+"""Files the services create (SQLite databases and their WAL files, logs) are readable by their owner only."""
 STARTUP_TIMEOUT_S = 240
 
 
@@ -36,7 +38,7 @@ class LaunchError(RuntimeError):
 class Service:
     name: str
     command: list[str]
-    health_url: str
+    health_url: Optional[str]  # None: serves no HTTP (the notifier); ready once started
     process: Optional[subprocess.Popen] = None
 
 
@@ -78,6 +80,7 @@ def child_environment(rasa_port: int, action_port: int, console_port: Optional[i
                    or f"http://localhost:{action_port}/webhook")
     env["TRACKER_DB"] = settings.tracker_db()
     env["ACTION_SERVER_SECRET"] = settings.get("ACTION_SERVER_SECRET")
+    env.setdefault("SANIC_HOST", settings.get("ACTION_HOST"))  # rasa-sdk's listening address
     env["DATA_DIR"] = str(settings.data_dir())
     env["RASA_API_TOKEN"] = api_token()
     # Rasa loads the project's own components (tokenizer, response generator) by module path.
@@ -86,14 +89,18 @@ def child_environment(rasa_port: int, action_port: int, console_port: Optional[i
     return env
 
 
-def services(rasa_port: int, action_port: int, token: str, console_port: Optional[int] = None
-             ) -> list[Service]:
+def services(rasa_port: int, action_port: int, console_port: Optional[int] = None,
+             notifier: bool = False) -> list[Service]:
+    """The children to start. No secret is on a command line (`ps` shows those to every user): the
+    Rasa server takes its API secret from RASA_API_TOKEN in its environment (bot.rasa_server)."""
     bin_dir = Path(sys.executable).parent
     rasa = str(bin_dir / "rasa")
     console = [] if console_port is None else [
         Service("support console", [sys.executable, "-m", "bot.console"],
                 f"http://localhost:{console_port}/health"),
     ]
+    if notifier:
+        console.append(Service("notifier", [sys.executable, "-m", "bot", "notify"], None))
     return [*console,
         Service(
             "action server",
@@ -102,7 +109,7 @@ def services(rasa_port: int, action_port: int, token: str, console_port: Optiona
         ),
         Service(
             "Rasa server",
-            [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", f"--auth-token={token}",
+            [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api",
              "--port", str(rasa_port), "--model", str(MODEL), "--endpoints", settings.get("RASA_ENDPOINTS"),
              "--credentials", settings.get("RASA_CREDENTIALS"),
              *(["--cors", *settings.get("RASA_CORS").split()] if settings.get("RASA_CORS") else [])],
@@ -127,8 +134,8 @@ def wait_until_ready(started: list[Service]) -> None:
             if service.process and service.process.poll() is not None:
                 raise LaunchError(f"The {service.name} stopped while starting (exit code "
                                   f"{service.process.returncode}); its log is above.")
-            if answers(service.health_url):
-                log.info("%s is up at %s", service.name, service.health_url)
+            if service.health_url is None or answers(service.health_url):
+                log.info("%s is up%s", service.name, f" at {service.health_url}" if service.health_url else "")
                 pending.remove(service)
         if time.monotonic() > deadline:
             raise LaunchError(f"Timed out after {STARTUP_TIMEOUT_S}s waiting for "
@@ -154,13 +161,22 @@ def log_file(service: Service, log_dir: Path) -> Path:
     return log_dir / f"{service.name.replace(' ', '-')}.log"
 
 
+def _private_log(path: Path):
+    """The log file opened for appending, readable by its owner only (0600) even if it existed before."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.fchmod(descriptor, 0o600)
+    return os.fdopen(descriptor, "ab")
+
+
 def start(service: Service, env: dict[str, str], log_dir: Optional[Path] = None) -> Service:
-    """Start `service` as a child in a session of its own (so stop() can end its whole group); its
-    output goes to log_dir/<name>.log, or to this terminal without a log_dir."""
-    output = open(log_file(service, log_dir), "ab") if log_dir is not None else None
+    """Start `service` as a child in a session of its own (so stop() can end its whole group), with a
+    umask that keeps what it creates private; its output goes to log_dir/<name>.log, or to this terminal
+    without a log_dir."""
+    output = _private_log(log_file(service, log_dir)) if log_dir is not None else None
     try:
         service.process = subprocess.Popen(service.command, env=env, cwd=settings.PROJECT_ROOT,
-                                           start_new_session=True, stdout=output, stderr=output)
+                                           start_new_session=True, stdout=output, stderr=output,
+                                           umask=CHILD_UMASK)
     finally:
         if output is not None:
             output.close()  # the child has its own copy
@@ -181,26 +197,26 @@ The assistant is running.
                    -H 'Content-Type: application/json' -d '{{"sender": "me", "message": "你好"}}'
   Support console: http://localhost:{console_port}/
                  first staff account: .venv/bin/python -m bot staff create <username>
-  HTTP API:      http://localhost:{rasa_port}/  (token: ?token=... from {token_file} or RASA_API_TOKEN)
+  HTTP API:      http://localhost:{rasa_port}/  (header Authorization: Bearer <JWT signed with the
+                 secret in {token_file} or RASA_API_TOKEN: bot.rasa_auth.service_token)
   Press Ctrl-C to stop everything.
 """
 
 
 @contextmanager
 def assistant_running(rasa_port: int, action_port: int, *, console_port: Optional[int] = None,
-                      log_dir: Optional[Path] = None) -> Iterator[list[Service]]:
+                      log_dir: Optional[Path] = None, notifier: bool = False) -> Iterator[list[Service]]:
     """The action server, the Rasa server and (with `console_port`) the support console, started,
     answering, and stopped again on exit.
 
     Children inherit the environment (settings included); with `log_dir` their output goes to files
     there instead of this terminal (the tests use that).
     """
-    token = api_token()
     upgrade_store()
     env = child_environment(rasa_port, action_port, console_port)
     started: list[Service] = []
     try:
-        for service in services(rasa_port, action_port, token, console_port):
+        for service in services(rasa_port, action_port, console_port, notifier):
             log.info("starting the %s", service.name)
             started.append(start(service, env, log_dir))
         wait_until_ready(started)
@@ -222,7 +238,7 @@ def run() -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        with assistant_running(rasa_port, action_port, console_port=console_port) as started:
+        with assistant_running(rasa_port, action_port, console_port=console_port, notifier=True) as started:
             print(banner(rasa_port, console_port, settings.data_dir() / "rasa-api-token"), flush=True)
             while all(s.process and s.process.poll() is None for s in started):
                 time.sleep(1)

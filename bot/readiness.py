@@ -2,7 +2,8 @@
 
 Rasa answers `GET /` with 200 even when its model failed to load, and then replies to nothing (the scale
 test met such a replica). The Kubernetes readiness probe of the Rasa pods runs `python -m bot.readiness`
-instead, which asks the token-protected `/status` which model is loaded. Exit code 0: ready; 1: not,
+instead, which asks the protected `/status` which model is loaded (a JWT header signed with
+RASA_API_TOKEN: bot.rasa_auth; no secret in the URL or on the probe's command line). Exit code 0: ready; 1: not,
 with the reason on stderr (never the token).
 """
 from __future__ import annotations
@@ -10,17 +11,18 @@ from __future__ import annotations
 import json
 import sys
 import urllib.error
-import urllib.parse
 import urllib.request
 
 from bot import settings
+from bot.rasa_auth import authorization
 
 
 def check(base_url: str, token: str, timeout_s: float = 3.0) -> tuple[bool, str]:
     """(ready, why): the loaded model's id when ready, else what is wrong."""
-    url = f"{base_url.rstrip('/')}/status?token={urllib.parse.quote(token)}"
+    request = urllib.request.Request(f"{base_url.rstrip('/')}/status",
+                                     headers=authorization(token, "readiness"))
     try:
-        with urllib.request.urlopen(url, timeout=timeout_s) as response:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
             status = json.load(response)
     except urllib.error.HTTPError as error:
         return False, f"/status answered {error.code}"
@@ -30,8 +32,11 @@ def check(base_url: str, token: str, timeout_s: float = 3.0) -> tuple[bool, str]
     return (True, str(model)) if model else (False, "the server is up but has no model loaded")
 
 
-def main() -> int:
-    ready, why = check(settings.rasa_url(), settings.get("RASA_API_TOKEN"))
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bot.readiness [URL]`: URL is the server to ask (default RASA_URL); a pod's probe names
+    its own replica (http://127.0.0.1:5005), not the load balancer in RASA_URL."""
+    args = sys.argv[1:] if argv is None else argv
+    ready, why = check(args[0] if args else settings.rasa_url(), settings.get("RASA_API_TOKEN"))
     print(("ready: model " if ready else "not ready: ") + why, file=sys.stderr)
     return 0 if ready else 1
 

@@ -10,6 +10,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,16 +36,30 @@ SETTINGS: dict[str, Setting] = {
         Setting("ACTION_ENDPOINT_URL", "",
                 "URL Rasa calls for custom actions (default http://localhost:ACTION_PORT/webhook)."),
         Setting("RASA_API_TOKEN", "",
-                "Token protecting Rasa's HTTP API; generated into DATA_DIR/rasa-api-token when empty."),
+                "Secret that signs the JWTs (Authorization: Bearer) internal callers send to Rasa's HTTP "
+                "API (bot.rasa_auth); never a query string or a command-line argument. Generated into "
+                "DATA_DIR/rasa-api-token when empty; production must set it."),
         Setting("RASA_CORS", "",
                 "Origins allowed to embed the web chat from other sites (e.g. https://www.example.org; "
                 "space-separated; empty: same origin only)."),
+        Setting("WEBCHAT_SESSION_KEY", "",
+                "Key that signs the web chat session ids the server issues, so a client cannot pick "
+                "another's conversation; generated into DATA_DIR/webchat-session.key when empty; "
+                "production must set it (the same on every replica)."),
+        Setting("REST_INTEGRATOR_KEYS", "",
+                "REST integrators and their keys, space-separated name:key pairs (e.g. partner-a:KEY); a "
+                "REST call must send Authorization: Bearer KEY and its sender becomes rest:<name>:<sender>. "
+                "Empty: no keys, senders as sent (local only; with the production endpoints REST then "
+                "refuses every call)."),
         Setting("RASA_CREDENTIALS", "credentials.yml",
                 "Rasa channel credentials file (REST, web chat, WeChat, ...)."),
         Setting("TRACKER_DB", "",
                 "SQLite file of Rasa's conversation (tracker) store (default DATA_DIR/tracker.db)."),
         Setting("RASA_ENDPOINTS", "endpoints.yml",
                 "Rasa endpoints file; endpoints.production.yml switches to PostgreSQL and Redis."),
+        Setting("ACTION_HOST", "127.0.0.1",
+                "Address the action server listens on (0.0.0.0 in a container, where only Rasa may reach "
+                "it: deploy/k8s NetworkPolicy)."),
         Setting("ACTION_TIMEOUT_SECONDS", "5",
                 "How long the Rasa server waits for one custom action before it tells the user it has a "
                 "problem and offers a person (bot.outage)."),
@@ -77,6 +92,9 @@ SETTINGS: dict[str, Setting] = {
                 "Key that seals ID numbers and phones in the conversation (tracker) store (Fernet, urlsafe "
                 "base64); generated into DATA_DIR/conversation-seal.key when empty. The Rasa server and the "
                 "action server need the same one."),
+        Setting("UNFINISHED_ENROLLMENT_DAYS", "7",
+                "How many days after its last message an unfinished enrollment is kept for the family to "
+                "come back to; then it is forgotten with its personal data (bot.conversation_retention)."),
         Setting("PLAN_CONFIG", str(PROJECT_ROOT / "bot" / "plan" / "senior_cancer_plan.yml"),
                 "The plan configuration file (ages, screening, payouts, costs, consent versions)."),
         Setting("TEST_POSTGRES_URL", "",
@@ -89,6 +107,10 @@ SETTINGS: dict[str, Setting] = {
                 "http://localhost:RASA_PORT)."),
         Setting("CONSOLE_HOST", "127.0.0.1",
                 "Address the support console listens on (0.0.0.0 to serve other machines, behind HTTPS)."),
+        Setting("CONSOLE_TRUSTED_PROXIES", "",
+                "Addresses of the proxies in front of the console (space-separated IPs or CIDRs); only a "
+                "request from one of them has its client address read from X-Forwarded-For (login "
+                "throttling). Empty: the connection's own address."),
         Setting("CONSOLE_PORT", "5080", "Port of the support console (`python -m bot.console`)."),
         Setting("CONSOLE_SESSION_HOURS", "12", "How long a support-console login lasts, in hours."),
         Setting("CONSOLE_SECURE_COOKIES", "false",
@@ -103,8 +125,34 @@ SETTINGS: dict[str, Setting] = {
                 "WeChat EncodingAESKey (43 characters); needed only in compatible or safe (encrypted) mode."),
         Setting("WECHAT_API_BASE", "https://api.weixin.qq.com",
                 "Base URL of the WeChat API (tests point it at a local mock)."),
+        Setting("NOTIFY_INTERVAL_SECONDS", "30",
+                "How often the notifier (`python -m bot notify`) plans and sends due notices, in seconds."),
+        Setting("NOTIFY_LEASE_SECONDS", "120",
+                "How long a notifier holds a notice it is sending; after that another replica may take it."),
+        Setting("NOTIFY_REST_CALLBACK_URL", "",
+                "REST integrators: notices are POSTed here as JSON with an Idempotency-Key header; empty: "
+                "REST users' notices are kept in the outbox (status kept), not sent."),
     ]
 }
+
+
+PRODUCTION_ENDPOINTS = "endpoints.production.yml"
+
+
+def production() -> bool:
+    """True with the production endpoints (RASA_ENDPOINTS=endpoints.production.yml): secrets must be set."""
+    return Path(get("RASA_ENDPOINTS")).name == PRODUCTION_ENDPOINTS
+
+
+def shared_redis_url() -> str:
+    """Redis for state several replicas share (WeChat nonces, message ids and access token, login
+    throttling): the REDIS_* of the lock store when REDIS_HOST is set, else "" (memory, one process)."""
+    host = get("REDIS_HOST")
+    if not host:
+        return ""
+    password = get("REDIS_PASSWORD")
+    auth = f":{quote(password, safe='')}@" if password else ""
+    return f"redis://{auth}{host}:{get('REDIS_PORT') or '6379'}/{get('REDIS_DB') or '0'}"
 
 
 def get(name: str) -> str:
@@ -113,8 +161,15 @@ def get(name: str) -> str:
 
 
 def data_dir() -> Path:
+    """DATA_DIR, created readable by its owner only (0700); an existing one of ours is tightened to 0700,
+    since it holds personal data, keys and logs."""
     path = Path(get("DATA_DIR"))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+            os.chmod(path, 0o700)
+    except OSError:
+        pass  # not ours to change (a mounted volume, say): its owner decides
     return path
 
 

@@ -76,7 +76,7 @@ def _blank_names(value: Any, names: frozenset[str]) -> Any:
     return value
 
 
-def _forget(data: dict[str, Any], slots: frozenset[str], names: frozenset[str]) -> dict[str, Any]:
+def forgotten_event(data: dict[str, Any], slots: frozenset[str], names: frozenset[str]) -> dict[str, Any]:
     """An event with the values of the forgotten `slots` emptied and the forgotten `names` blanked."""
     if data.get("event") == "slot" and data.get("name") in slots:
         data = {**data, "value": None}
@@ -115,7 +115,7 @@ class Forgetting:
         kept = []
         for index, data in enumerate(new):
             slots = frozenset(name for name in self.slots if index < self.last_clear[name])
-            kept.append(_forget(data, slots, self.names) if slots or self.names else data)
+            kept.append(forgotten_event(data, slots, self.names) if slots or self.names else data)
         return kept
 
 
@@ -128,6 +128,7 @@ class PrivateTrackerStore(SQLTrackerStore):
             # Replicas that generated keys of their own could not read each other's sealed answers.
             raise RuntimeError("CONVERSATION_SEAL_KEY must be set when the conversation store is shared "
                                "(PostgreSQL): the Rasa servers and action servers need the same key")
+        self.engine.hide_parameters = True  # a failed write never logs a conversation's values
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _tune)
             self.engine.dispose()  # connections made while creating the tables reconnect tuned
@@ -160,7 +161,7 @@ class PrivateTrackerStore(SQLTrackerStore):
         changed = 0
         for row in stored:
             data = json.loads(row.data)
-            forgotten = _forget(data, forgetting.slots, forgetting.names)
+            forgotten = forgotten_event(data, forgetting.slots, forgetting.names)
             if forgotten != data:
                 row.data = json.dumps(forgotten)
                 changed += 1

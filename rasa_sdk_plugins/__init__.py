@@ -7,12 +7,16 @@ middleware: while ACTION_SERVER_SECRET is set, a call to /webhook without that v
 X-Action-Secret header is answered 401 before any action runs. Rasa sends the header from
 `action_endpoint.headers` (endpoints.production.yml). /health stays open for probes.
 
-Empty ACTION_SERVER_SECRET means no check, for `make run` on localhost; production must set it.
+Empty ACTION_SERVER_SECRET means no check, for `make run` on localhost; with the production endpoints
+(RASA_ENDPOINTS=endpoints.production.yml, which the manifests give every pod) the action server refuses
+to start instead of failing open. It listens on ACTION_HOST (127.0.0.1 unless set; rasa-sdk itself would
+take 0.0.0.0): the hook runs just before rasa-sdk reads SANIC_HOST, and sets it when it is unset.
 """
 from __future__ import annotations
 
 import hmac
 import logging
+import os
 import sys
 from typing import Optional
 
@@ -48,11 +52,20 @@ def require_secret(app: Sanic, secret: str) -> None:
         return None
 
 
+class InsecureStart(SystemExit):
+    """The action server would run in production without its secret."""
+
+
 @hookimpl
 def attach_sanic_app_extensions(app: Sanic) -> None:
     from bot import settings
 
     secret = settings.get("ACTION_SERVER_SECRET")
+    if not secret and settings.production():
+        log.error("action server: ACTION_SERVER_SECRET is empty with the production endpoints; not starting")
+        raise InsecureStart("error: ACTION_SERVER_SECRET must be set with the production endpoints "
+                            f"({settings.PRODUCTION_ENDPOINTS}); the action server did not start.")
+    os.environ.setdefault("SANIC_HOST", settings.get("ACTION_HOST"))
     if secret:
         require_secret(app, secret)
         log.info("action server: /webhook requires the %s header", HEADER)

@@ -64,12 +64,21 @@ class RunningAssistant:
         return [reply.get("text", "") for reply in self.say(sender, message, metadata)]
 
     def tracker(self, sender: str) -> dict[str, Any]:
-        return self.request("GET", f"/conversations/{sender}/tracker?token={self.token}")
+        return self.request("GET", f"/conversations/{sender}/tracker")
+
+    def api_headers(self) -> dict[str, str]:
+        """What an internal caller sends to the HTTP API: a JWT signed with the API secret (never ?token=)."""
+        from bot.rasa_auth import authorization
+
+        return authorization(self.token, "tests")
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
+        """A call to the Rasa server; HTTP API paths (not /webhooks/) carry the JWT header."""
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.url + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+        headers = {"Content-Type": "application/json"}
+        if not path.startswith("/webhooks/"):
+            headers.update(self.api_headers())
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
         with urllib.request.urlopen(req, timeout=60) as response:
             return json.loads(response.read() or b"null")
 

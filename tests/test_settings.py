@@ -33,13 +33,15 @@ def test_the_environment_wins(tmp_path, monkeypatch):
 
 
 def test_a_generated_or_given_api_token_never_reads_as_an_option(monkeypatch, tmp_path):
-    """`rasa run --auth-token -abc` refuses to start; a token is passed as --auth-token=<token>."""
-    from bot import launcher
+    """`rasa run --jwt-secret -abc` refuses to start; bot.rasa_server passes --jwt-secret=<secret>, inside
+    the process (the launcher's command line has no secret at all)."""
+    from bot import launcher, rasa_server
 
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setenv("RASA_API_TOKEN", "-starts-with-a-dash")
-    rasa = next(s for s in launcher.services(5005, 5055, launcher.api_token()) if s.name == "Rasa server")
-    assert "--auth-token=-starts-with-a-dash" in rasa.command
+    rasa = next(s for s in launcher.services(5005, 5055) if s.name == "Rasa server")
+    assert not any("starts-with-a-dash" in part for part in rasa.command)
+    assert "--jwt-secret=-starts-with-a-dash" in rasa_server.arguments(rasa.command[3:])
     monkeypatch.delenv("RASA_API_TOKEN")
     generated = launcher.api_token()
     assert len(generated) == 64 and set(generated) <= set("0123456789abcdef")  # hex: never starts with "-"

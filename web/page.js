@@ -10,14 +10,14 @@
       title: "老年防癌互助计划 · 报名助手",
       heading: "老年防癌互助计划",
       tagline: "和报名助手聊一聊：了解计划，看看是否符合条件，为父母或自己加入。",
-      note: "互助计划不是保险。对话只保存在这个标签页里，关闭后即清除。",
+      note: "互助计划不是保险。对话会保存在我们的服务器上，用来办理报名和客服跟进。报名前会先说明怎样使用和保存您的信息。",
       switchLabel: "语言"
     },
     en: {
       title: "Senior Cancer Mutual Aid Plan · Enrollment assistant",
       heading: "Senior Cancer Mutual Aid Plan",
       tagline: "Chat with the enrollment assistant: learn about the plan, check eligibility, join for a parent or yourself.",
-      note: "A mutual aid plan is not insurance. The conversation is kept in this tab only and cleared when you close it.",
+      note: "A mutual aid plan is not insurance. The conversation is kept on our servers, to handle your enrollment and for our staff to follow up. Before you enroll, we explain how your information is used and kept.",
       switchLabel: "Language"
     }
   };

@@ -14,14 +14,21 @@ It differs from Rasa's own socket.io channel where that one is wrong or unsafe f
   outside a user turn (the support console) reach every open tab of the conversation;
 - a message is filed under the session its socket asked for in `session_request`, never under a
   session id the message itself claims;
+- session ids are issued by the server: 32 random hex digits and their HMAC under WEBCHAT_SESSION_KEY
+  (32 more), so a page may come back to its own session but cannot make one up or pick another's; a
+  requested id that is not signed gets a new session;
+- a socket.io connection from a page whose Origin is neither this site nor one listed in RASA_CORS is
+  refused (Rasa's channel turns python-socketio's check off with `cors_allowed_origins=[]` and checks
+  nothing; the CORS headers themselves stay Rasa's --cors);
 - rasa-webchat's `customData` becomes the message metadata, of which only `language` (zh or en) is kept.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import re
-import uuid
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -35,13 +42,65 @@ from socketio import AsyncServer
 
 from bot.channels.metadata import language_metadata
 from bot.channels.pseudonym import pseudonym
+from bot import settings
 from bot.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
 
 SENDER_PREFIX = "web:"
 MAX_MESSAGE_CHARS = 2000
-_SESSION_ID = re.compile(r"[0-9a-f]{32}")  # what uuid4().hex gives out
+_SESSION_ID = re.compile(r"[0-9a-f]{64}")  # 32 random hex digits, then their signature
+SESSION_RANDOM_BYTES = 16
+SESSION_SIGNATURE_CHARS = 32
+
+
+class SessionIds:
+    """Issues web chat session ids and recognises the ones it issued (HMAC-SHA256 under a key)."""
+
+    def __init__(self, key: str) -> None:
+        if not key:
+            raise ValueError("the web chat needs a session key (WEBCHAT_SESSION_KEY)")
+        self._key = key.encode("utf-8")
+
+    def _signature(self, random_part: str) -> str:
+        digest = hmac.new(self._key, b"webchat-session:" + random_part.encode("ascii"), hashlib.sha256)
+        return digest.hexdigest()[:SESSION_SIGNATURE_CHARS]
+
+    def issue(self) -> str:
+        random_part = secrets.token_hex(SESSION_RANDOM_BYTES)
+        return random_part + self._signature(random_part)
+
+    def issued(self, session_id: Any) -> bool:
+        if not isinstance(session_id, str) or not _SESSION_ID.fullmatch(session_id):
+            return False
+        random_part, signature = session_id[:-SESSION_SIGNATURE_CHARS], session_id[-SESSION_SIGNATURE_CHARS:]
+        return hmac.compare_digest(signature, self._signature(random_part))
+
+
+def session_key() -> str:
+    return settings.secret_from_file("WEBCHAT_SESSION_KEY", "webchat-session.key", lambda: secrets.token_hex(32))
+
+
+def allowed_origins() -> list[str]:
+    """Origins other than this site's that may open the chat: RASA_CORS ("*": any, as for Rasa's --cors)."""
+    return [origin.rstrip("/") for origin in settings.get("RASA_CORS").split()]
+
+
+def origin_allowed(environ: Dict[str, Any], others: list[str]) -> bool:
+    """True when the connecting page is this site, or one of `others`. No Origin header (not a browser,
+    or a same-origin request of an older one): allowed, as a page in a browser always sends one.
+
+    "This site" is the scheme and host the browser used: behind proxies, what X-Forwarded-Proto and the
+    Host header say (deploy/nginx passes both on)."""
+    origin = environ.get("HTTP_ORIGIN")
+    if not origin:
+        return True
+    if "*" in others or origin in others:
+        return True
+    scheme = (environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme") or "http")
+    scheme = scheme.split(",")[0].strip()
+    host = (environ.get("HTTP_X_FORWARDED_HOST") or environ.get("HTTP_HOST") or "").split(",")[0].strip()
+    return bool(host) and origin == f"{scheme}://{host}"
 
 WEB_DIR = PROJECT_ROOT / "web"
 WIDGET_JS = WEB_DIR / "node_modules" / "rasa-webchat" / "lib" / "index.js"
@@ -93,10 +152,13 @@ class WebChatInput(SocketIOInput):
     def name(cls) -> Text:
         return "webchat"
 
+    sessions: SessionIds
+    origins: list[str] = []
+
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         credentials = credentials or {}
-        return cls(
+        channel = cls(
             user_message_evt=credentials.get("user_message_evt", "user_uttered"),
             bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
             namespace=credentials.get("namespace"),
@@ -106,6 +168,9 @@ class WebChatInput(SocketIOInput):
             jwt_method=credentials.get("jwt_method", "HS256"),
             metadata_key=credentials.get("metadata_key", "customData"),
         )
+        channel.sessions = SessionIds(session_key())
+        channel.origins = allowed_origins()
+        return channel
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """An output channel that reaches any web chat sender, for replies pushed through the HTTP API."""
@@ -114,7 +179,7 @@ class WebChatInput(SocketIOInput):
         return WebChatOutput(self.sio, self.bot_message_evt, self.namespace)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])  # CORS is Rasa's --cors
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])  # CORS headers: Rasa's --cors
         self.sio = sio
         webchat_webhook = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
         _add_page_routes(webchat_webhook)
@@ -122,6 +187,9 @@ class WebChatInput(SocketIOInput):
 
         @sio.on("connect", namespace=namespace)
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            if not origin_allowed(environ, self.origins):
+                logger.warning("Refused a web chat connection from another site's page")
+                return False
             if not self.jwt_key:
                 return True
             token = auth.get("token") if isinstance(auth, dict) else None
@@ -130,10 +198,10 @@ class WebChatInput(SocketIOInput):
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: Text, data: Any) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
-            if self.session_persistence and isinstance(requested, str) and _SESSION_ID.fullmatch(requested):
+            if self.session_persistence and self.sessions.issued(requested):
                 session_id = requested
             else:
-                session_id = uuid.uuid4().hex
+                session_id = self.sessions.issue()
             sender_id = SENDER_PREFIX + session_id
             previous = (await sio.get_session(sid, namespace=namespace)).get("sender_id")
             if previous and previous != sender_id:

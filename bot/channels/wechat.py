@@ -6,6 +6,14 @@ with the same Token (and EncodingAESKey, for safe mode) as WECHAT_TOKEN (and WEC
 WeChat gives up on a webhook call after 5 seconds and retries it, so a message is acknowledged at once
 and handled in the background; the replies go out through the customer-service message API
 (`wechat_api.py`). Retried deliveries are recognised by MsgId (events: sender and time) and dropped.
+
+In plaintext mode WeChat's signature covers only the token, the timestamp and the nonce, not the body,
+so a signed URL copied from anywhere would let its holder post anything as anyone. Hence: a call whose
+timestamp is more than 5 minutes from our clock is refused (403); a nonce is accepted once (a second
+call with the same timestamp and nonce is acknowledged and ignored: WeChat's own retries look like
+that); and with an EncodingAESKey configured only encrypted (safe or compatible mode) pushes are
+accepted, whose signature does cover the message. Nonces, message ids and the access token are shared
+by all replicas through Redis in production (bot.shared_state), in memory locally.
 Users appear in Rasa as `wx:<openid>`. Buttons become numbered options; a reply of the number (or the
 option's title) is turned back into the button's payload.
 """
@@ -13,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import unicodedata
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
 
@@ -25,6 +34,7 @@ from bot import settings
 from bot.channels.pseudonym import pseudonym
 from bot.channels.ttl_cache import TTLCache
 from bot.channels.wechat_api import WeChatClient
+from bot.shared_state import SharedState, shared_state
 from bot.channels.wechat_protocol import InboundMessage, MessageCipher, RejectedMessage, parse_xml, \
     signature_matches
 
@@ -38,6 +48,12 @@ RECENT_DELIVERIES_MAX = 10_000
 OFFERED_CHOICES_TTL_SECONDS = 24 * 3600
 OFFERED_CHOICES_MAX = 10_000
 SHUTDOWN_GRACE_SECONDS = 10
+TIMESTAMP_WINDOW_SECONDS = 300  # how far a call's timestamp may be from our clock, either way
+NONCE_TTL_SECONDS = 2 * TIMESTAMP_WINDOW_SECONDS + 60  # longer than a timestamp stays acceptable
+
+
+class Replayed(Exception):
+    """A call whose nonce was seen already: a retry of WeChat's, or a replay of a logged URL."""
 
 
 def sender_id_for(openid: str) -> str:
@@ -148,12 +164,14 @@ class WeChatInput(InputChannel):
         )
 
     def __init__(self, token: str, app_id: str = "", app_secret: str = "", aes_key: str = "",
-                 api_base: str = "https://api.weixin.qq.com") -> None:
+                 api_base: str = "https://api.weixin.qq.com", *, state: Optional[SharedState] = None,
+                 clock: Callable[[], float] = time.time) -> None:
         self._token = token
         self._cipher = MessageCipher(aes_key, app_id) if aes_key else None
-        self._client = WeChatClient(app_id, app_secret, api_base)
+        self._clock = clock  # wall-clock seconds, as WeChat's timestamps are
+        self._state = state if state is not None else shared_state()
+        self._client = WeChatClient(app_id, app_secret, api_base, state=self._state)
         self._choices = OfferedChoices()
-        self._recent: TTLCache[str, bool] = TTLCache(RECENT_DELIVERIES_TTL_SECONDS, RECENT_DELIVERIES_MAX)
         self._tasks: Set["asyncio.Task[None]"] = set()
 
     def get_output_channel(self) -> OutputChannel:
@@ -171,8 +189,8 @@ class WeChatInput(InputChannel):
         @wechat_webhook.route("/webhook", methods=["GET"])
         async def verify_url(request: Request) -> HTTPResponse:
             args = request.args
-            if self._token and signature_matches(args.get("signature"), self._token,
-                                                 args.get("timestamp", ""), args.get("nonce", "")):
+            if self._token and self._fresh(args.get("timestamp", "")) and signature_matches(
+                    args.get("signature"), self._token, args.get("timestamp", ""), args.get("nonce", "")):
                 return response.text(args.get("echostr", ""))
             logger.warning("Refused a WeChat URL verification with a bad signature")
             return response.text("forbidden", status=403)
@@ -180,15 +198,19 @@ class WeChatInput(InputChannel):
         @wechat_webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             try:
-                message = self._authentic_message(request)
-            except PermissionError:
-                logger.warning("Refused a WeChat push with a bad signature")
+                message = await self._authentic_message(request)
+            except PermissionError as error:
+                logger.warning("Refused a WeChat push: %s", error or "bad signature")
                 return response.text("forbidden", status=403)
             except RejectedMessage as error:
                 logger.warning("Refused a WeChat push: %s", error)
                 return response.text("bad request", status=400)
+            except Replayed:
+                logger.info("Ignored a WeChat call whose nonce was used already")
+                return response.text("success")
 
-            if not self._recent.add_if_absent(message.dedup_key, True):
+            if not await self._state.add_if_absent(f"wechat:delivery:{message.dedup_key}",
+                                                   RECENT_DELIVERIES_TTL_SECONDS):
                 logger.debug("Dropped a repeated WeChat delivery from user %s", pseudonym(message.openid))
             else:
                 user_message = self._user_message(message)
@@ -211,12 +233,26 @@ class WeChatInput(InputChannel):
             await asyncio.gather(*pending, return_exceptions=True)
         await self._client.close()
 
-    def _authentic_message(self, request: Request) -> InboundMessage:
-        """The pushed message, once its signature is proven; PermissionError if it is not."""
+    def _fresh(self, timestamp: str) -> bool:
+        """True when `timestamp` (WeChat's, in seconds) is within the window around our clock."""
+        try:
+            return abs(self._clock() - int(timestamp)) <= TIMESTAMP_WINDOW_SECONDS
+        except ValueError:
+            return False
+
+    async def _authentic_message(self, request: Request) -> InboundMessage:
+        """The pushed message, once its signature, freshness and first use are proven.
+
+        PermissionError: not from WeChat, too old, or plaintext while a key is configured; Replayed: the
+        nonce was used already."""
         args = request.args
         if not self._token:
-            raise PermissionError
+            raise PermissionError("WECHAT_TOKEN is not set")
         timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
+        if not self._fresh(timestamp):
+            raise PermissionError("timestamp outside the 5-minute window")
+        if self._cipher is not None and args.get("encrypt_type") != "aes":
+            raise PermissionError("plaintext push while WECHAT_AES_KEY is set")
         if args.get("encrypt_type") == "aes":
             if self._cipher is None:
                 logger.error("WeChat sent an encrypted message but WECHAT_AES_KEY is not set")
@@ -229,6 +265,8 @@ class WeChatInput(InputChannel):
             if not signature_matches(args.get("signature"), self._token, timestamp, nonce):
                 raise PermissionError
             fields = parse_xml(request.body)
+        if not await self._state.add_if_absent(f"wechat:nonce:{timestamp}:{nonce}", NONCE_TTL_SECONDS):
+            raise Replayed
         return InboundMessage.from_fields(fields)
 
     def _user_message(self, message: InboundMessage) -> Optional[UserMessage]:

@@ -3,7 +3,9 @@
 WeChat answers a webhook call only with what is returned within 5 seconds, so every reply of the assistant
 goes out as a customer-service message instead: POST /cgi-bin/message/custom/send with an access token
 from /cgi-bin/token. The token is cached until shortly before it expires and fetched again when WeChat
-says it is invalid. Sending never raises: a reply that cannot be delivered (the user has not written for
+says it is invalid. Fetching a token invalidates the previous one (after a few minutes), so replicas
+must share it: with a shared state (bot.shared_state: Redis in production) the token lives there, and
+one replica at a time fetches a new one while the others wait for it. Sending never raises: a reply that cannot be delivered (the user has not written for
 48 hours, WeChat is down) is logged, and the conversation goes on.
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 import aiohttp
 
 from bot.channels.pseudonym import pseudonym
+from bot.shared_state import SharedState
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +28,8 @@ REPLY_WINDOW_CLOSED = 45015  # the user has not written within the last 48 hours
 TOO_MANY_REPLIES = 45047  # too many customer-service messages since the user last wrote
 TOKEN_REFRESH_MARGIN_SECONDS = 300
 REQUEST_TIMEOUT_SECONDS = 10
+FETCH_LOCK_SECONDS = 15  # one replica fetches the token; the others wait this long at most
+FETCH_WAIT_STEP_SECONDS = 0.1
 
 
 class WeChatAPIError(Exception):
@@ -68,7 +73,7 @@ class WeChatClient:
     """The Official Account's API: access token handling and customer-service messages."""
 
     def __init__(self, app_id: str, app_secret: str, api_base: str,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, state: Optional[SharedState] = None) -> None:
         self._app_id = app_id
         self._app_secret = app_secret
         self._api_base = api_base.rstrip("/")
@@ -77,6 +82,8 @@ class WeChatClient:
         self._token_expires_at = 0.0
         self._token_lock: Optional[asyncio.Lock] = None
         self._clock = clock
+        self._state = state
+        self._token_key = f"wechat:access-token:{app_id}"
 
     async def send_text(self, openid: str, text: str) -> bool:
         """Sends `text` as one or more text messages; True when every part was delivered."""
@@ -116,7 +123,7 @@ class WeChatClient:
             if error.errcode not in TOKEN_ERRORS:
                 raise
             logger.info("WeChat rejected the access token (errcode %s); fetching a new one", error.errcode)
-            self._forget_token(token)
+            await self._forget_token(token)
             return await self._post(path, await self._access_token(), payload)
 
     async def _post(self, path: str, token: str, payload: Dict[str, Any]) -> Dict[str, Any]:
@@ -128,12 +135,34 @@ class WeChatClient:
         if self._token_lock is None:
             self._token_lock = asyncio.Lock()
         async with self._token_lock:
+            if self._state is not None:
+                return await self._shared_access_token()
             if self._token is None or self._clock() >= self._token_expires_at:
                 await self._fetch_token()
             assert self._token is not None
             return self._token
 
-    async def _fetch_token(self) -> None:
+    async def _shared_access_token(self) -> str:
+        assert self._state is not None
+        waited = 0.0
+        while True:
+            token = await self._state.get(self._token_key)
+            if token:
+                return token
+            if await self._state.add_if_absent(self._token_key + ":fetching", FETCH_LOCK_SECONDS):
+                break
+            if waited >= FETCH_LOCK_SECONDS:
+                break  # the replica fetching it went away: fetch it here
+            await asyncio.sleep(FETCH_WAIT_STEP_SECONDS)
+            waited += FETCH_WAIT_STEP_SECONDS
+        try:
+            token, valid_for = await self._fetch_token()
+            await self._state.put(self._token_key, token, valid_for)
+            return token
+        finally:
+            await self._state.delete(self._token_key + ":fetching")
+
+    async def _fetch_token(self) -> tuple[str, float]:
         if not self._app_id or not self._app_secret:
             raise WeChatAPIError(-1, "WECHAT_APP_ID and WECHAT_APP_SECRET are needed to send replies")
         params = {"grant_type": "client_credential", "appid": self._app_id, "secret": self._app_secret}
@@ -147,9 +176,12 @@ class WeChatClient:
         self._token = token
         self._token_expires_at = self._clock() + lifetime - margin
         logger.info("Fetched a WeChat access token valid for %d s", lifetime)
+        return token, lifetime - margin
 
-    def _forget_token(self, token: str) -> None:
-        # Only the token that failed: a concurrent send may have fetched a fresh one meanwhile.
+    async def _forget_token(self, token: str) -> None:
+        # Only the token that failed: a concurrent send (or replica) may have fetched a fresh one meanwhile.
+        if self._state is not None:
+            await self._state.delete_if(self._token_key, token)
         if self._token == token:
             self._token = None
 

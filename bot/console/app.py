@@ -9,12 +9,17 @@
     POST /tickets/{id}/hand-back         the assistant takes over again and says so
     POST /tickets/{id}/close             settled: close the ticket, the assistant answers what comes next
     POST /tickets/{id}/release           back into the queue for someone else
+    GET  /all                            supervisors: every conversation handed to people, any state
+    GET  /staff, POST /staff/{id}/disable|enable   supervisors: the staff accounts
+    GET  /tickets/{id}/decision          a manual review or contested decline: the case and the form
+    POST /tickets/{id}/decision          approve or decline with a reason (one decision per case)
     GET  /login, POST /login, POST /logout
     GET  /language/{zh|en}?next=/path    switch the console's language
     GET  /health                         "ok", for the launcher and load balancers
     GET  /static/...                     console.css, console.js
 
-Each request passes, in order: language → staff session → login check → CSRF check → handler. Responses
+Each request passes, in order: language → staff session → login check → role check → CSRF check →
+handler. Responses
 carry a strict Content-Security-Policy (scripts and styles from this site only) and no-framing headers.
 """
 from __future__ import annotations
@@ -24,7 +29,7 @@ from typing import AsyncIterator
 
 from aiohttp import ClientSession, ClientTimeout, web
 
-from bot.console import auth, keys, queue, tickets
+from bot.console import auth, decisions, keys, queue, supervision, tickets
 from bot.console.config import ConsoleConfig
 from bot.console.csrf import LOGIN_ROUTE, csrf_middleware
 from bot.console.i18n import load_translations
@@ -32,6 +37,7 @@ from bot.console.language_switch import language_middleware, switch_language
 from bot.console.login_throttle import LoginThrottle
 from bot.console.rasa_api import RasaClient
 from bot.console.sessions import staff_session_middleware
+from bot.shared_state import shared_state
 from bot.store import engine_for
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -62,6 +68,12 @@ ROUTES = [
     web.post(TICKET + "/hand-back", tickets.hand_back, name="hand_back"),
     web.post(TICKET + "/close", tickets.close, name="close"),
     web.post(TICKET + "/release", tickets.release, name="release"),
+    web.get("/all", supervision.all_tickets, name="all_tickets"),
+    web.get("/staff", supervision.staff_list, name="staff_list"),
+    web.post(r"/staff/{staff_id:\d{1,9}}/disable", supervision.staff_disable, name="staff_disable"),
+    web.post(r"/staff/{staff_id:\d{1,9}}/enable", supervision.staff_enable, name="staff_enable"),
+    web.get(TICKET + "/decision", decisions.decision_page, name="decision"),
+    web.post(TICKET + "/decision", decisions.decide_case, name="decide"),
     web.get("/login", auth.login_form, name="login_form"),
     web.post("/login", auth.login, name=LOGIN_ROUTE),
     web.post("/logout", auth.logout, name="logout"),
@@ -74,10 +86,12 @@ ROUTES = [
 def create_app(config: ConsoleConfig) -> web.Application:
     """The console, ready for `web.run_app` or a TestServer. The store's schema must be current already."""
     app = web.Application(middlewares=[language_middleware, staff_session_middleware, auth.require_staff,
-                                       csrf_middleware])
+                                       supervision.require_supervisor, csrf_middleware])
     app[keys.CONFIG] = config
     app[keys.TRANSLATIONS] = load_translations()
-    app[keys.LOGIN_THROTTLE] = LoginThrottle(config.login_failures_allowed, config.login_failure_window)
+    app[keys.LOGIN_THROTTLE] = LoginThrottle(config.login_failures_allowed, config.login_failure_window,
+                                             per_address=config.login_attempts_per_address,
+                                             state=shared_state())  # Redis in production
     app.add_routes(ROUTES)
     app.cleanup_ctx.extend([_store, _rasa])
     app.on_response_prepare.append(_security_headers)

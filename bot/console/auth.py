@@ -1,8 +1,8 @@
 """Logging in and out, and the check that keeps everything but the login page behind a login.
 
 Passwords are checked against the argon2 hashes of the staff accounts (`python -m bot staff create`).
-Failed logins are counted per username and address (login_throttle.py): past the limit the console answers
-429 without checking the password. Every refused login is in the audit trail (bot/store/staff.py), every
+Every attempt is counted per username and per client address before its password is checked
+(login_throttle.py): past either limit the console answers 429 without checking the password. Every refused login is in the audit trail (bot/store/staff.py), every
 login and logout too (bot/store/staff_sessions.py).
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from bot.console import csrf, keys
+from bot.console.login_throttle import client_address
 from bot.console.pages import local_path, login_page, see_other
 from bot.console.sessions import SESSION_COOKIE, clear_session_cookie, set_session_cookie
 from bot.store import close_staff_session, open_staff_session, record_refused_login, verify_staff_password
@@ -54,15 +55,16 @@ async def login(request: web.Request) -> web.StreamResponse:
     username = str(form.get("username", "")).strip()[:100]
     password = str(form.get("password", ""))
     next_path = local_path(str(form.get("next", "")))
-    address = request.remote or "unknown"
+    config = request.app[keys.CONFIG]
+    address = client_address(request.remote, request.headers.get("X-Forwarded-For"), config.trusted_proxies)
     engine = request.app[keys.ENGINE]
     throttle = request.app[keys.LOGIN_THROTTLE]
     _ = keys.gettext(request)
     token = csrf.login_token(request)
 
-    if throttle.is_blocked(username, address):
+    if not await throttle.reserve(username, address):
         await asyncio.to_thread(record_refused_login, engine, username, throttled=True)
-        log.warning("login refused: too many failures for one username from one address")
+        log.warning("login refused: too many attempts for one username or from one address")
         minutes = int(request.app[keys.CONFIG].login_failure_window.total_seconds() // 60)
         return login_page(request, token, next_path=next_path, username=username, status=429,
                           error=_("Too many failed logins. Wait {minutes} minutes and try again.")
@@ -70,12 +72,11 @@ async def login(request: web.Request) -> web.StreamResponse:
 
     account = await asyncio.to_thread(verify_staff_password, engine, username, password)
     if account is None:
-        throttle.record_failure(username, address)
         await asyncio.to_thread(record_refused_login, engine, username, throttled=False)
         return login_page(request, token, next_path=next_path, username=username, status=401,
                           error=_("Wrong username or password."))
 
-    throttle.clear(username, address)
+    await throttle.succeeded(username, address)
     session_token, _opened = await asyncio.to_thread(
         open_staff_session, engine, account.id, request.app[keys.CONFIG].session_lifetime)
     response = see_other(next_path)

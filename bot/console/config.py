@@ -9,17 +9,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot import settings
+from bot.console.login_throttle import trusted_networks
 
 
 @dataclass(frozen=True)
 class ConsoleConfig:
     database_url: str
     rasa_url: str  # base URL of Rasa's HTTP API, e.g. http://localhost:5005
-    rasa_token: str  # Rasa's --auth-token
+    rasa_token: str  # RASA_API_TOKEN: the secret that signs the JWTs of its calls (bot.rasa_auth)
     session_lifetime: timedelta = timedelta(hours=12)
     secure_cookies: bool = False  # cookies over HTTPS only
-    login_failures_allowed: int = 5  # per username and address ...
+    login_failures_allowed: int = 5  # attempts per username ...
+    login_attempts_per_address: int = 50  # ... and per client address ...
     login_failure_window: timedelta = timedelta(minutes=15)  # ... in this long
+    trusted_proxies: tuple = ()  # networks whose X-Forwarded-For is believed (login_throttle.client_address)
     poll_seconds: int = 3  # how often open pages ask for the queue and the transcript again
     resume_intent: str = "resume_conversation"  # the bot side's intent: "the assistant is back"
     rasa_timeout_seconds: float = 15.0
@@ -39,4 +42,5 @@ class ConsoleConfig:
             rasa_token=api_token(),
             session_lifetime=lifetime,
             secure_cookies=settings.get("CONSOLE_SECURE_COOKIES").lower() in ("1", "true", "yes"),
+            trusted_proxies=trusted_networks(settings.get("CONSOLE_TRUSTED_PROXIES")),
         )

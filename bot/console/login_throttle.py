@@ -1,60 +1,79 @@
-"""Slowing down password guessing: after N failed logins for a username from one address within a window,
-that pair is refused (429) until the oldest failure leaves the window.
+"""Slowing down password guessing: each login attempt takes a place in two counters before its password
+is checked, one per username and one per client address; past the limit of either within the window the
+console answers 429 without checking the password.
 
-Kept in memory: the console runs as one process, and a restart forgetting the counts costs an attacker a
-restart. A successful login clears its pair. The map is bounded, so a flood of made-up usernames cannot
-grow it without end.
+Taking the place first matters: the password check is slow (argon2) and awaited, so counting only
+failures after it let 20 parallel guesses all be tried. Counting per address as well stops guesses
+spread over many usernames, and per username stops guesses spread over many addresses. A successful
+login clears its username's counter and gives its place in the address's back (so staff behind one
+office address can log in all day; the address's failed attempts still count). The counters are shared by every console replica through Redis in production
+(bot.shared_state), in memory locally; the client address is the trusted proxy's X-Forwarded-For only
+(client_address).
 """
 from __future__ import annotations
 
-import time
-from collections import deque
+import ipaddress
 from datetime import timedelta
-from typing import Callable
+from typing import Iterable, Optional, Sequence, Union
 
-MAX_TRACKED_PAIRS = 10_000
+from bot.shared_state import MemoryState, SharedState
+
+Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 
 
 class LoginThrottle:
-    def __init__(self, failures_allowed: int, window: timedelta,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, failures_allowed: int, window: timedelta, *, per_address: Optional[int] = None,
+                 state: Optional[SharedState] = None) -> None:
         self._allowed = failures_allowed
+        self._per_address = per_address if per_address is not None else 10 * failures_allowed
         self._window = window.total_seconds()
-        self._clock = clock
-        self._failures: dict[tuple[str, str], deque[float]] = {}
+        self._state = state if state is not None else MemoryState()
 
     @staticmethod
-    def _key(username: str, address: str) -> tuple[str, str]:
-        return username.strip().lower(), address
+    def _user_key(username: str) -> str:
+        return "console:login:user:" + username.strip().lower()
 
-    def _recent(self, key: tuple[str, str]) -> deque[float]:
-        failures = self._failures.get(key, deque())
-        horizon = self._clock() - self._window
-        while failures and failures[0] <= horizon:
-            failures.popleft()
-        if not failures:
-            self._failures.pop(key, None)
-        return failures
+    @staticmethod
+    def _address_key(address: str) -> str:
+        return "console:login:address:" + address
 
-    def is_blocked(self, username: str, address: str) -> bool:
-        """True while this username has had its allowed failures from this address within the window."""
-        return len(self._recent(self._key(username, address))) >= self._allowed
+    async def reserve(self, username: str, address: str) -> bool:
+        """Takes this attempt's place before the password check; False: refuse it (429) unchecked."""
+        by_user = await self._state.count(self._user_key(username), self._window)
+        by_address = await self._state.count(self._address_key(address), self._window)
+        return by_user <= self._allowed and by_address <= self._per_address
 
-    def record_failure(self, username: str, address: str) -> None:
-        key = self._key(username, address)
-        failures = self._recent(key)
-        if key not in self._failures and len(self._failures) >= MAX_TRACKED_PAIRS:
-            self._forget_expired()
-            if len(self._failures) >= MAX_TRACKED_PAIRS:  # still full: drop the pair seen longest ago
-                oldest = min(self._failures, key=lambda k: self._failures[k][-1])
-                del self._failures[oldest]
-        failures.append(self._clock())
-        self._failures[key] = failures
+    async def succeeded(self, username: str, address: str) -> None:
+        """The password was right: the username's attempts no longer count, nor this one for the address."""
+        await self._state.delete(self._user_key(username))
+        await self._state.uncount(self._address_key(address))
 
-    def clear(self, username: str, address: str) -> None:
-        """Forget the failures of a pair (after its successful login)."""
-        self._failures.pop(self._key(username, address), None)
 
-    def _forget_expired(self) -> None:
-        for key in list(self._failures):
-            self._recent(key)
+def trusted_networks(raw: Union[str, Iterable[str]]) -> tuple[Network, ...]:
+    """CONSOLE_TRUSTED_PROXIES: space-separated addresses or networks (ValueError for a bad one)."""
+    items = raw.split() if isinstance(raw, str) else list(raw)
+    return tuple(ipaddress.ip_network(item, strict=False) for item in items)
+
+
+def _in(address: str, networks: Sequence[Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_address(peer: Optional[str], forwarded_for: Optional[str], trusted: Sequence[Network]) -> str:
+    """Who is logging in: the connection's address, unless it is a trusted proxy; then the nearest
+    address in X-Forwarded-For that is not a trusted proxy (a client can prepend anything, so the list
+    is read from the right)."""
+    address = peer or "unknown"
+    if not trusted or not _in(address, trusted) or not forwarded_for:
+        return address
+    for hop in reversed([part.strip() for part in forwarded_for.split(",") if part.strip()]):
+        if not _in(hop, trusted):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return address  # garbage from a client beyond our proxies: count it as the proxy's
+    return address

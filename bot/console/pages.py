@@ -28,6 +28,7 @@ NOTICES = {
                               "tell the user; it will answer their next message."),
     "closed": N_("The conversation is closed; the assistant answers the user's next message."),
     "logged_out": N_("You have logged out."),
+    "staff_changed": N_("The account was changed; a disabled account's sessions have ended."),
 }
 
 
@@ -73,8 +74,10 @@ def render(page: Page, title: str, body: Markup, *, status: int = 200, notice: s
         for code in LANGUAGES)
     account = ""
     if page.staff is not None:
-        account = Markup('<span class="staff">{}</span> {}').format(
-            page.staff.display_name, page.post_button("/logout", _("Log out"), "link"))
+        supervising = Markup('<a href="/all">{}</a> <a href="/staff">{}</a> ').format(
+            _("All conversations"), _("Staff")) if page.staff.supervisor else ""
+        account = Markup('{}<span class="staff">{}</span> {}').format(
+            supervising, page.staff.display_name, page.post_button("/logout", _("Log out"), "link"))
     html = Markup("""<!doctype html>
 <html lang="{lang}">
 <head>

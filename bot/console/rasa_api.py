@@ -1,4 +1,4 @@
-"""The console's calls to the Rasa server's HTTP API (`rasa run --enable-api --auth-token ...`).
+"""The console's calls to the Rasa server's HTTP API (`python -m bot.rasa_server run --enable-api ...`).
 
     GET  /conversations/{id}/tracker?include_events=ALL                 the whole transcript
     POST /conversations/{id}/tracker/events                              {"event": "pause"} or "resume"
@@ -6,12 +6,13 @@
                                                                          a staff reply: {"event": "bot", ...}
     POST /conversations/{id}/trigger_intent?output_channel=latest        {"name": "resume_conversation"}
 
-Every call carries `?token=` (Rasa reads the token only from the query string). With execute_side_effects
+Every call carries a short-lived JWT in the Authorization header (bot.rasa_auth), never a token in the
+query string, where access logs would keep it. With execute_side_effects
 Rasa appends the bot event and then hands its message to the output channel of the channel the user last
 wrote from (`MessageProcessor.execute_side_effects` → `OutputChannel.send_response`); the web chat and
 WeChat channels can push it, the REST channel cannot (Rasa then collects the message and drops it).
 
-Errors never carry the URL, which holds the token: RasaUnavailable names the call and the status only.
+Errors name the call and the status only, never the conversation's URL or the header.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from urllib.parse import quote
 from aiohttp import ClientError, ClientSession
 from yarl import URL
 
+from bot.rasa_auth import authorization
 from bot.console.transcript import Conversation, conversation_from_tracker
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,7 @@ class RasaClient:
     def __init__(self, http: ClientSession, base_url: str, token: str) -> None:
         self._http = http
         self._base_url = base_url.rstrip("/")
-        self._token = token
+        self._secret = token  # RASA_API_TOKEN: signs the JWTs, never sent itself
 
     async def conversation(self, conversation_id: str) -> Conversation:
         """Every message of the conversation, also those before a restart."""
@@ -63,6 +65,12 @@ class RasaClient:
         push = {"execute_side_effects": "true", "output_channel": "latest", "include_events": "NONE"}
         await self._call("POST", conversation_id, "tracker/events", push, event)
 
+    async def push_message(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> None:
+        """Say `text` to the user as a bot message (a notice), pushed to the channel they last wrote from."""
+        event = {"event": "bot", "text": text, "metadata": metadata}
+        push = {"execute_side_effects": "true", "output_channel": "latest", "include_events": "NONE"}
+        await self._call("POST", conversation_id, "tracker/events", push, event)
+
     async def trigger_intent(self, conversation_id: str, intent: str) -> None:
         """Run the assistant as if the user had expressed `intent`; its replies go to the user's channel."""
         await self._call("POST", conversation_id, "trigger_intent",
@@ -76,9 +84,10 @@ class RasaClient:
         call = f"{method} /conversations/{{id}}/{endpoint}"
         # Conversation ids are "web:<hex>", "wx:<openid>", ...: quote anything a path segment cannot hold.
         url = URL(f"{self._base_url}/conversations/{quote(conversation_id, safe=':@')}/{endpoint}",
-                  encoded=True).with_query({**params, "token": self._token})
+                  encoded=True).with_query(params)
         try:
-            async with self._http.request(method, url, json=body) as response:
+            async with self._http.request(method, url, json=body,
+                                          headers=authorization(self._secret, "console")) as response:
                 if response.status >= 400:
                     log.warning("Rasa refused %s: HTTP %s", call, response.status)
                     raise RasaUnavailable(call, response.status)

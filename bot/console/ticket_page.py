@@ -22,9 +22,11 @@ from bot.console.labels import (
 )
 from bot.console.pages import Page, join
 from bot.console.transcript import Conversation, TranscriptLine
+from bot.personal_data import mask_personal_numbers
 from bot.store import HandoffTicketView, StaffAccountView
 
 MAX_REPLY_CHARS = 2000
+DECIDABLE_REASONS = ("manual_review", "contest_declined")  # a person decides these (bot/console/decisions.py)
 
 
 def transcript_entry(line: TranscriptLine, _: Gettext, language: ConsoleLanguage,
@@ -74,6 +76,9 @@ def _details(page: Page, ticket: HandoffTicketView, holder: Optional[StaffAccoun
     ]
     if holder is not None and ticket.status == "claimed":
         rows.append((_("Handled by"), holder.display_name))
+    if ticket.reason in DECIDABLE_REASONS:
+        rows.append((_("Decision"), Markup('<a href="/tickets/{}/decision">{}</a>').format(
+            ticket.id, _("See the case and decide"))))
     return _definition_list("ticket", rows)
 
 
@@ -81,7 +86,9 @@ def _summary(page: Page, ticket: HandoffTicketView) -> Markup:
     _ = page.gettext
     if not ticket.summary:
         return Markup("")
-    rows = [(label(SUMMARY_FIELDS, key, _), summary_value(value)) for key, value in ticket.summary.items()]
+    # The store refuses plain numbers in a summary; masking again here keeps the page safe whatever it holds.
+    rows = [(label(SUMMARY_FIELDS, key, _), mask_personal_numbers(summary_value(value)))
+            for key, value in ticket.summary.items()]
     return Markup('<section class="summary"><h2>{}</h2>{}</section>').format(
         _("What the assistant noted"), _definition_list("summary", rows))
 

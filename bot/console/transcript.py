@@ -3,13 +3,17 @@
 User messages, the assistant's messages and staff replies (bot events whose metadata names a `staff_id`)
 become lines; the moments a person took over or handed back become marker lines (once per change: the
 assistant and the console may both pause); everything else in the tracker (actions, slots, sessions) is
-left out. Texts stay exactly as written: escaping is the page's job.
+left out. Texts stay as written except that ID numbers and phone numbers are masked (first 6 and last 4
+characters of an ID, first 3 and last 4 digits of a phone, bot.personal_data): staff need to see that a
+number was given, not the number. Escaping is the page's job.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Literal, Optional
+
+from bot.personal_data import mask_personal_numbers
 
 Speaker = Literal["user", "assistant", "staff", "paused", "resumed"]
 
@@ -54,13 +58,14 @@ def _line(event: dict[str, Any]) -> Optional[TranscriptLine]:
         text = event.get("text") or ""
         if text.startswith(EXTERNAL_MESSAGE_PREFIX):
             return None
-        return TranscriptLine("user", text, at)
+        return TranscriptLine("user", mask_personal_numbers(text), at)
     if kind == "bot":
         metadata = event.get("metadata") or {}
-        buttons = tuple(str(b.get("title", "")) for b in (event.get("data") or {}).get("buttons") or []
-                        if isinstance(b, dict))
+        buttons = tuple(mask_personal_numbers(str(b.get("title", "")))
+                        for b in (event.get("data") or {}).get("buttons") or [] if isinstance(b, dict))
         staff_id = _staff_id(metadata.get("staff_id"))
-        return TranscriptLine("staff" if staff_id is not None else "assistant", event.get("text") or "", at,
+        return TranscriptLine("staff" if staff_id is not None else "assistant",
+                              mask_personal_numbers(event.get("text") or ""), at,
                               staff_id=staff_id, buttons=buttons)
     if kind == "pause":
         return TranscriptLine("paused", "", at)

@@ -133,6 +133,34 @@ class PlanConfig:
     costs: Costs
     consents: ConsentVersions
     handoff: Handoff
+    after: "AfterConversation | None" = None  # staff decisions and notices (section `after_conversation`)
+
+
+@dataclass(frozen=True)
+class DecisionReason:
+    """A reason staff can give for a decision: a label for staff and plain words for the family, each in
+    Chinese and English."""
+
+    id: str
+    decision: str  # approve | decline
+    staff: dict[str, str]  # language → label shown in the console
+    family: dict[str, str]  # language → the reason in plain words, as the notice says it
+
+
+@dataclass(frozen=True)
+class AfterConversation:
+    """What happens after the conversation: the reasons staff decide with, and when notices go out."""
+
+    decision_reasons: tuple[DecisionReason, ...]
+    quiet_hours_start: int  # hour in China time from which no notice is sent ...
+    quiet_hours_end: int  # ... until this hour (a notice due meanwhile waits until then)
+    deduction_notice_days_before: int
+
+    def reasons_for(self, decision: str) -> tuple[DecisionReason, ...]:
+        return tuple(r for r in self.decision_reasons if r.decision == decision)
+
+    def reason(self, reason_id: str) -> DecisionReason | None:
+        return next((r for r in self.decision_reasons if r.id == reason_id), None)
 
 
 class PlanConfigError(ValueError):
@@ -188,7 +216,38 @@ def _parse(data: Any) -> PlanConfig:
             costs=_costs(root.section("costs")),
             consents=_consents(root.section("consents")),
             handoff=_handoff(root.section("handoff")),
+            after=_after_conversation(root.section("after_conversation")),
         )
+
+
+def _after_conversation(section: _Section) -> AfterConversation:
+    with section:
+        reasons = []
+        for item in section.items("decision_reasons"):
+            with item:
+                reason_id = item.identifier("id")
+                decision = item.identifier("decision")
+                if decision not in ("approve", "decline"):
+                    raise PlanConfigError(item.path("decision"), "must be approve or decline")
+                texts = {}
+                for key in ("staff", "family"):
+                    with item.section(key) as languages:
+                        texts[key] = {language: languages.text(language) for language in ("zh", "en")}
+                reasons.append(DecisionReason(reason_id, decision, texts["staff"], texts["family"]))
+        with section.section("quiet_hours") as quiet:
+            start, end = quiet.integer("start_hour", minimum=0), quiet.integer("end_hour", minimum=0)
+            if start > 23 or end > 23:
+                raise PlanConfigError(quiet.path("start_hour"), "hours are 0-23")
+        ids = [r.id for r in reasons]
+        for index, reason_id in enumerate(ids):
+            if reason_id in ids[:index]:
+                raise PlanConfigError(f"{section.path('decision_reasons')}[{index}]", f"{reason_id!r} is listed twice")
+        for decision in ("approve", "decline"):
+            if not any(r.decision == decision for r in reasons):
+                raise PlanConfigError(section.path("decision_reasons"), f"needs at least one {decision} reason")
+        return AfterConversation(
+            decision_reasons=tuple(reasons), quiet_hours_start=start, quiet_hours_end=end,
+            deduction_notice_days_before=section.integer("deduction_notice_days_before", minimum=1))
 
 
 def _age(section: _Section) -> AgeWindow:

@@ -49,6 +49,16 @@ def plan_facts(language: str | None, *, today: date | None = None,
     }
 
 
+def deduction_schedule(language: str | None, plan: PlanConfig | None = None) -> str:
+    """The deduction schedule as the authorization question shows it, in the user's language:
+    每月14日和28日各扣一次 / on the 14th and 28th of each month (kept with the authorization record)."""
+    plan = plan or load_plan()
+    days = _days_of_month(plan.costs.sharing.deduction_days, language)
+    if normalise_language(language) == "en":
+        return f"on the {days} of each month"
+    return f"每月{days}各扣一次"
+
+
 _ENGLISH_ORDINAL_SUFFIXES = {"one": "st", "two": "nd", "few": "rd"}
 
 

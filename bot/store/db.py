@@ -4,10 +4,16 @@
 and every transaction begun with BEGIN IMMEDIATE, so concurrent writers queue for the write lock instead
 of failing with "database is locked" half way through. PostgreSQL: a connection pool with pre-ping.
 
+Every engine hides statement parameters (`hide_parameters=True`): an error or echo logs the SQL, never
+the names, birth dates or tokens bound into it. SQLite files are private to their owner (0600, the
+folder 0700) and deleted content is overwritten (`secure_delete`), so old values do not linger in free
+pages of the file.
+
 Units of work open their own session: `with Session(engine) as s, s.begin(): ...`.
 """
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -42,16 +48,30 @@ def _create_engine(url: str) -> Engine:
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                         hide_parameters=True)
+
+
+def make_private(path: Path) -> None:
+    """Make a file (or folder) readable by its owner only, if it exists and is ours to change."""
+    try:
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    except (FileNotFoundError, PermissionError):
+        pass
 
 
 def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
+    files: list[Path] = []
     if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(database)
+        if not path.parent.exists():
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
     engine = create_engine(
         url,
         future=True,
+        hide_parameters=True,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
     )
 
@@ -63,7 +83,10 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
+        for file in files:  # the database and its WAL files, whatever the process's umask
+            make_private(file)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:

@@ -5,7 +5,12 @@ bot.plan before anything reaches here; the store keeps what it is given, encrypt
 the database enforce uniqueness:
 
 - the same conversation submitting the same member again gets its first enrollment back ('existing');
-- a member with an active membership gets 'already_member' with the masked ID;
+- a member with an active membership gets 'already_member' with its enrollment number only when the
+  same enroller enrolled them; anyone else gets 'not_disclosed', which says nothing about a membership
+  (membership of a cancer plan is health-related information about a third party);
+- the name and phone belong to the enrollment that collected them (EnrollmentContact): no submission, of
+  any outcome and by anyone, changes another enrollment's details; the phone is stored encrypted, keyed-
+  hashed and masked, never in plain;
 - concurrent submissions race on the unique indexes; the loser's IntegrityError makes the whole unit of
   work run again, and that second run reads what the winner stored.
 """
@@ -13,11 +18,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+import base64
+import hashlib
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Callable, Mapping, Optional, Sequence, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -34,13 +41,16 @@ from bot.store.models import (
     DeductionAuthorization,
     Enroller,
     Enrollment,
+    EnrollmentContact,
+    IdNumberLookup,
     Member,
     ScreeningAnswer,
     utcnow,
 )
 
 SCREENING_OUTCOMES = ("eligible", "declined", "manual_review", "deferred")
-SUBMISSION_STATUSES = ("created", "existing", "already_member")
+SUBMISSION_STATUSES = ("created", "existing", "already_member", "not_disclosed")
+LOOKUP_STATUSES = ("not_found", "yours", "not_disclosed", "limited")
 WITHDRAWAL_STATUSES = ("withdrawn", "not_found", "not_active")
 
 # Crockford's base32: no I, L, O or U, so a number read aloud or typed from a screenshot stays unambiguous.
@@ -148,13 +158,45 @@ class EnrollmentSubmission:
 
 @dataclass(frozen=True)
 class SubmissionResult:
-    status: str  # created | existing | already_member
-    enrollment_number: str  # for already_member: the number of the active membership
-    enrollment_status: str  # active, eligible, declined, ...
-    masked_id: str
-    enrolled_on: date
+    status: str  # created | existing | already_member | not_disclosed
+    enrollment_number: Optional[str]  # already_member: the active membership's; not_disclosed: None
+    enrollment_status: Optional[str]  # active, eligible, declined, ...; not_disclosed: None
+    masked_id: str  # of the number submitted
+    enrolled_on: Optional[date]
     waiting_period_end: Optional[date]
     cover_start: Optional[date]
+
+
+@dataclass(frozen=True)
+class LookupLimit:
+    """How many ID-number look-ups one sender may make within `window` (the count is kept in the store,
+    so every action-server replica shares it)."""
+
+    max_lookups: int = 10
+    window: timedelta = timedelta(hours=1)
+
+
+DEFAULT_LOOKUP_LIMIT = LookupLimit()
+
+
+@dataclass(frozen=True)
+class MemberLookup:
+    """What an enroller may learn about the person with an ID number they typed.
+
+    not_found: no active membership; yours: an active membership this enroller made (its number and
+    masked ID are theirs to see); not_disclosed: an active membership someone else made, which must be
+    answered exactly like a refusal that says nothing about membership; limited: too many look-ups, the
+    store was not asked. Callers that must not tell "not_found" from "not_disclosed" (withdrawal) use
+    `may_act`."""
+
+    status: str
+    enrollment_number: Optional[str] = None
+    masked_id: Optional[str] = None
+
+    @property
+    def may_act(self) -> bool:
+        """Whether this enroller may act on the membership (only their own)."""
+        return self.status == "yours"
 
 
 @dataclass(frozen=True)
@@ -258,6 +300,14 @@ def _active_enrollment(session: Session, member_id: int) -> Optional[Enrollment]
     ).scalar_one_or_none()
 
 
+def conversation_reference(conversation_id: str) -> str:
+    """A stand-in for a conversation id in audit details: the same id always gives the same reference, but
+    it holds no digits run a personal-data scan could mistake for an ID or phone number (a sender id may
+    be a phone number). Base32 of a SHA-256, 16 characters."""
+    digest = hashlib.sha256(conversation_id.encode("utf-8")).digest()
+    return base64.b32encode(digest).decode("ascii")[:16].lower()
+
+
 def _result(status: str, enrollment: Enrollment, masked_id: str) -> SubmissionResult:
     return SubmissionResult(
         status=status,
@@ -295,22 +345,23 @@ def _submit(session: Session, sub: EnrollmentSubmission) -> SubmissionResult:
             return _result("existing", earlier, member.id_number_masked)
         active = _active_enrollment(session, member.id)
         if active is not None:
-            audit(session, Actor("assistant", sub.sender_id), "enrollment.already_member",
-                  f"enrollment:{active.enrollment_number}", {"conversation_id": sub.conversation_id})
-            return _result("already_member", active, member.id_number_masked)
-        # The latest details the family gave win (a corrected name, a new phone).
-        member.name = sub.member_name
-        member.phone = sub.phone
-        member.updated_at = now
+            yours = active.enroller_id == enroller.id
+            audit(session, Actor("assistant", sub.sender_id),
+                  "enrollment.already_member" if yours else "enrollment.not_disclosed",
+                  f"enrollment:{active.enrollment_number}",
+                  {"conversation": conversation_reference(sub.conversation_id)})
+            if yours:
+                return _result("already_member", active, member.id_number_masked)
+            return SubmissionResult("not_disclosed", None, None, mask_id_number(sub.id_number),
+                                    None, None, None)
+        # The member's other enrollments keep the name and phone they collected: this one brings its own.
     else:
         member = Member(
-            name=sub.member_name,
             id_number_encrypted=pii.encrypt_id_number(sub.id_number),
             id_number_hash=pii.id_number_hash(sub.id_number),
             id_number_masked=mask_id_number(sub.id_number),
             birth_date=sub.birth_date,
             sex=sub.sex,
-            phone=sub.phone,
             created_at=now,
             updated_at=now,
         )
@@ -334,6 +385,7 @@ def _submit(session: Session, sub: EnrollmentSubmission) -> SubmissionResult:
     )
     session.add(enrollment)
     session.flush()  # the unique indexes decide here; a lost race raises IntegrityError
+    session.add(_contact(enrollment.id, sub.member_name, sub.phone))
     session.add_all(
         ScreeningAnswer(enrollment_id=enrollment.id, question_id=question, answer=answer)
         for question, answer in sub.screening_answers.items()
@@ -349,11 +401,20 @@ def _submit(session: Session, sub: EnrollmentSubmission) -> SubmissionResult:
     audit(session, Actor("assistant", sub.sender_id), "enrollment.submitted",
           f"enrollment:{enrollment.enrollment_number}",
           {"status": enrollment.status, "reasons": list(sub.outcome_reasons),
-           "relationship": sub.relationship, "conversation_id": sub.conversation_id,
+           "relationship": sub.relationship, "conversation": conversation_reference(sub.conversation_id),
            "consents": sorted(c.kind for c in sub.consents),
            "deduction_authorized": sub.authorization is not None})
     session.flush()
     return _result("created", enrollment, member.id_number_masked)
+
+
+def _contact(enrollment_id: int, member_name: str, phone: Optional[str]) -> EnrollmentContact:
+    return EnrollmentContact(
+        enrollment_id=enrollment_id, member_name=member_name,
+        phone_encrypted=pii.encrypt_phone(phone) if phone else None,
+        phone_hash=pii.phone_hash(phone) if phone else None,
+        phone_masked=mask_phone(phone) if phone else None,
+    )
 
 
 def _consent_record(consent: ConsentGiven, conversation_id: str, enroller_id: int,
@@ -383,7 +444,7 @@ def _loaded() -> Any:
     return select(Enrollment).options(
         selectinload(Enrollment.member), selectinload(Enrollment.enroller),
         selectinload(Enrollment.screening_answers), selectinload(Enrollment.consents),
-        selectinload(Enrollment.authorization),
+        selectinload(Enrollment.authorization), selectinload(Enrollment.contact),
     )
 
 
@@ -393,9 +454,9 @@ def _view(e: Enrollment) -> EnrollmentView:
         enrollment_number=e.enrollment_number,
         status=e.status,
         relationship=e.relationship,
-        member_name=e.member.name,
+        member_name=e.contact.member_name if e.contact else "",
         masked_id=e.member.id_number_masked,
-        masked_phone=mask_phone(e.member.phone) if e.member.phone else None,
+        masked_phone=e.contact.phone_masked if e.contact else None,
         birth_date=e.member.birth_date,
         sex=e.member.sex,
         enroller=e.enroller.sender_id,
@@ -433,8 +494,49 @@ def list_enrollments(engine: Engine, status: Optional[str] = None) -> list[Enrol
         return [_view(e) for e in session.execute(query).scalars()]
 
 
+def list_enrollments_by_phone(engine: Engine, phone: str) -> list[EnrollmentView]:
+    """Enrollments that collected this phone number (found by its keyed hash), oldest first."""
+    query = _loaded().join(EnrollmentContact, EnrollmentContact.enrollment_id == Enrollment.id).where(
+        EnrollmentContact.phone_hash == pii.phone_hash(phone)).order_by(Enrollment.created_at, Enrollment.id)
+    with Session(engine) as session:
+        return [_view(e) for e in session.execute(query).scalars()]
+
+
+def look_up_member(engine: Engine, id_number: str, *, sender_id: str, channel: str, at: datetime,
+                   limit: LookupLimit = DEFAULT_LOOKUP_LIMIT) -> MemberLookup:
+    """What the enroller `sender_id` may be told about the person with this ID number (see MemberLookup),
+    counting the look-up against the sender's limit first. The enroller's row is locked while counting,
+    so replicas answering the same sender at once count one after the other."""
+
+    def work(session: Session) -> MemberLookup:
+        enroller = _enroller(session, sender_id, channel)
+        session.execute(select(Enroller.id).where(Enroller.id == enroller.id).with_for_update())
+        since = at - limit.window
+        session.execute(delete(IdNumberLookup).where(IdNumberLookup.enroller_id == enroller.id,
+                                                     IdNumberLookup.at <= since)
+                        .execution_options(synchronize_session=False))
+        recent = session.execute(select(func.count()).select_from(IdNumberLookup).where(
+            IdNumberLookup.enroller_id == enroller.id, IdNumberLookup.at > since)).scalar_one()
+        if recent >= limit.max_lookups:
+            return MemberLookup("limited")
+        session.add(IdNumberLookup(enroller_id=enroller.id, at=at))
+        row = session.execute(
+            select(Enrollment.enrollment_number, Enrollment.enroller_id, Member.id_number_masked)
+            .join(Member, Enrollment.member_id == Member.id)
+            .where(Member.id_number_hash == pii.id_number_hash(id_number), Enrollment.status == "active")
+        ).first()
+        if row is None:
+            return MemberLookup("not_found")
+        if row.enroller_id != enroller.id:
+            return MemberLookup("not_disclosed")
+        return MemberLookup("yours", row.enrollment_number, row.id_number_masked)
+
+    return _run(engine, work)
+
+
 def find_active_membership_by_id_number(engine: Engine, id_number: str) -> Optional[EnrollmentView]:
-    """The active membership of the person with this (normalised) ID number, if any."""
+    """The active membership of the person with this (normalised) ID number, if any. For staff and
+    operators: what the assistant tells an enroller goes through `look_up_member`."""
     with Session(engine) as session:
         found = session.execute(
             _loaded().join(Member, Enrollment.member_id == Member.id).where(

@@ -56,6 +56,7 @@ CONSENT_KINDS = (
 )
 CONSENT_PARTIES = ("enroller", "member")
 TICKET_STATUSES = ("waiting", "claimed", "closed")
+STAFF_ROLES = ("agent", "supervisor")  # supervisor: also manages staff and sees every ticket
 SEXES = ("female", "male")
 
 
@@ -121,19 +122,19 @@ class Enroller(Base):
 
 
 class Member(Base):
-    """The covered senior. The ID number is stored only encrypted, hashed (keyed) and masked."""
+    """The covered senior, as the ID number identifies them: stored only encrypted, hashed (keyed) and
+    masked. Name and phone are not here: they belong to each enrollment (EnrollmentContact), so nothing
+    a later submission says changes what an earlier enrollment holds."""
 
     __tablename__ = "members"
     __table_args__ = (CheckConstraint(_one_of("sex", SEXES), name="sex"),)
 
     id = Column(Integer, primary_key=True)
-    name = Column(String(100), nullable=False)
     id_number_encrypted = Column(Text, nullable=False)  # Fernet token
     id_number_hash = Column(String(64), nullable=False, unique=True)  # HMAC-SHA256, hex
     id_number_masked = Column(String(18), nullable=False)
     birth_date = Column(Date, nullable=False)
     sex = Column(String(6), nullable=False)
-    phone = Column(String(20), nullable=True)  # normalised mainland mobile; shown masked
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -186,6 +187,21 @@ class Enrollment(Base):
     screening_answers = orm_relationship("ScreeningAnswer", order_by="ScreeningAnswer.question_id")
     consents = orm_relationship("ConsentRecord", order_by="ConsentRecord.given_at")
     authorization = orm_relationship("DeductionAuthorization", uselist=False)
+    contact = orm_relationship("EnrollmentContact", uselist=False)
+
+
+class EnrollmentContact(Base):
+    """The member's name and phone as this enrollment collected them. The phone is kept like the ID
+    number: encrypted, a keyed hash to find it, and masked (first 3 and last 4 digits) for showing."""
+
+    __tablename__ = "enrollment_contacts"
+    __table_args__ = (Index("ix_enrollment_contacts_phone_hash", "phone_hash"),)
+
+    enrollment_id = Column(ForeignKey("enrollments.id"), primary_key=True)
+    member_name = Column(String(100), nullable=False)
+    phone_encrypted = Column(Text, nullable=True)  # Fernet token
+    phone_hash = Column(String(64), nullable=True)  # HMAC-SHA256 of "phone:" + number, hex
+    phone_masked = Column(String(11), nullable=True)  # 139****5678
 
 
 class ScreeningAnswer(Base):
@@ -253,6 +269,9 @@ class StaffAccount(Base):
     display_name = Column(String(100), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    role = Column(String(20), nullable=False, default="agent", server_default="agent")
+
+    __table_args__ = (CheckConstraint(_one_of("role", STAFF_ROLES), name="role"),)
 
 
 class StaffSession(Base):
@@ -302,6 +321,18 @@ class HandoffTicket(Base):
     closed_at = Column(UTCDateTime, nullable=True)
 
 
+class IdNumberLookup(Base):
+    """One ID-number look-up by a sender (not which number): counted to rate-limit look-ups across every
+    replica of the action server. Rows older than the limit's window are deleted as new ones arrive."""
+
+    __tablename__ = "id_number_lookups"
+    __table_args__ = (Index("ix_id_number_lookups_enroller_id_at", "enroller_id", "at"),)
+
+    id = Column(Integer, primary_key=True)
+    enroller_id = Column(ForeignKey("enrollers.id"), nullable=False)
+    at = Column(UTCDateTime, nullable=False)
+
+
 class AuditEntry(Base):
     """Who did what to which record, when. Details never hold personal data (names, ID numbers, phones)."""
 
@@ -315,3 +346,80 @@ class AuditEntry(Base):
     action = Column(String(60), nullable=False)
     subject = Column(String(120), nullable=False)  # e.g. "enrollment:SC261128-7KQ3M", "ticket:12"
     details = Column(JSON, nullable=False, default=dict)
+
+
+# ------------------------------------------------------------- after the conversation (issue 18)
+
+DECISIONS = ("approve", "decline")
+NOTICE_STATUSES = ("pending", "sent", "kept", "skipped", "failed")
+NOTICE_KINDS = ("decision", "deduction", "waiting_period_end")
+
+
+class StaffDecision(Base):
+    """A person's decision on a manual review or a contested decline. The unique enrollment id makes it
+    one decision per case: of two staff members deciding at once, the database lets one win."""
+
+    __tablename__ = "staff_decisions"
+    __table_args__ = (CheckConstraint(_one_of("decision", DECISIONS), name="decision"),)
+
+    id = Column(Integer, primary_key=True)
+    enrollment_id = Column(ForeignKey("enrollments.id"), nullable=False, unique=True)
+    decision = Column(String(10), nullable=False)
+    reason = Column(String(40), nullable=False)  # an id from the plan's decision reasons
+    note = Column(Text, nullable=False, default="")  # for staff only; never sent to the family
+    previous_status = Column(String(20), nullable=False)
+    staff_id = Column(ForeignKey("staff_accounts.id"), nullable=False)
+    decided_at = Column(UTCDateTime, nullable=False)
+    decided_on = Column(Date, nullable=False)  # the China date the waiting period counts from
+
+
+class Notice(Base):
+    """The outbox: one row per notice to a family, written in the transaction of what caused it and sent
+    once by `python -m bot notify`. A sender claims a row with a lease (lease_until); the unique
+    idempotency key keeps planners and replicas from queueing the same notice twice."""
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", NOTICE_STATUSES), name="status"),
+        CheckConstraint(_one_of("kind", NOTICE_KINDS), name="kind"),
+        Index("ix_notices_status_due_at", "status", "due_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    idempotency_key = Column(String(120), nullable=False, unique=True)
+    kind = Column(String(30), nullable=False)
+    enrollment_id = Column(ForeignKey("enrollments.id"), nullable=True)
+    recipient = Column(String(255), nullable=False)  # channel-namespaced sender id: wx:..., web:..., rest:...
+    channel = Column(String(40), nullable=False)
+    language = Column(String(10), nullable=False)
+    params = Column(JSON, nullable=False, default=dict)  # what the text needs; never ID numbers or phones
+    due_at = Column(UTCDateTime, nullable=False)
+    status = Column(String(10), nullable=False, default="pending")
+    attempts = Column(Integer, nullable=False, default=0)
+    lease_until = Column(UTCDateTime, nullable=True)
+    claimed_by = Column(String(120), nullable=True)
+    last_error = Column(String(200), nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    sent_at = Column(UTCDateTime, nullable=True)
+
+
+class NoticeOptOut(Base):
+    """A family that said 退订 / stop: no more notices, except those the law requires."""
+
+    __tablename__ = "notice_opt_outs"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False, unique=True)
+    opted_out_at = Column(UTCDateTime, nullable=False)
+
+
+class SharingPeriod(Base):
+    """How many cases a sharing period has, recorded by an operator once cases are published; the notice
+    before the deduction day tells each member the count and the at-most amount."""
+
+    __tablename__ = "sharing_periods"
+
+    id = Column(Integer, primary_key=True)
+    deduction_on = Column(Date, nullable=False, unique=True)
+    cases = Column(Integer, nullable=False)
+    recorded_at = Column(UTCDateTime, nullable=False, default=utcnow)

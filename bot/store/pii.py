@@ -1,5 +1,9 @@
-"""How the store keeps a member's ID number: encrypted (Fernet) for reading back, and a keyed hash
-(HMAC-SHA256) for finding the same person again. Masking for display is bot.identity's rule.
+"""How the store keeps the personal numbers it needs, a member's ID number and the phone an enrollment
+collected: encrypted (Fernet) for reading back, and a keyed hash (HMAC-SHA256) for finding the same
+number again. Masking for display is bot.identity's rule.
+
+Phones use the same two keys as ID numbers; their hash is taken over "phone:" + the number, so an ID
+number's hash and a phone's hash can never be compared with each other.
 
 Keys come from ID_ENCRYPTION_KEY and ID_HASH_KEY, else from key files generated on first use in DATA_DIR
 (see bot.settings). Losing them makes stored ID numbers unreadable and duplicates unfindable: back them up
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 from cryptography.fernet import Fernet
 
 from bot import settings
-from bot.identity import normalize_id_number
+from bot.identity import normalize_id_number, normalize_phone
 
 
 @dataclass(frozen=True)
@@ -70,3 +74,17 @@ def decrypt_id_number(token: str) -> str:
 def id_number_hash(id_number: str) -> str:
     """The keyed hash that finds the same ID number again however it was typed (hex, 64 characters)."""
     return hmac.new(_keys().hash_key, normalize_id_number(id_number).encode(), hashlib.sha256).hexdigest()
+
+
+def encrypt_phone(phone: str) -> str:
+    """The Fernet token (text) of a mainland mobile number (normalised first)."""
+    return _keys().fernet.encrypt(normalize_phone(phone).encode()).decode()
+
+
+def decrypt_phone(token: str) -> str:
+    return _keys().fernet.decrypt(token.encode()).decode()
+
+
+def phone_hash(phone: str) -> str:
+    """The keyed hash that finds the same phone number again however it was typed (hex, 64 characters)."""
+    return hmac.new(_keys().hash_key, b"phone:" + normalize_phone(phone).encode(), hashlib.sha256).hexdigest()

@@ -29,14 +29,20 @@ class StaffAccountView:
     username: str
     display_name: str
     active: bool
+    role: str = "agent"
+
+    @property
+    def supervisor(self) -> bool:
+        return self.role == "supervisor"
 
 
 def _view(account: StaffAccount) -> StaffAccountView:
-    return StaffAccountView(account.id, account.username, account.display_name, account.active)
+    return StaffAccountView(account.id, account.username, account.display_name, account.active,
+                            account.role or "agent")
 
 
 def create_staff(engine: Engine, username: str, password: str, display_name: Optional[str] = None,
-                 actor: Optional[Actor] = None) -> StaffAccountView:
+                 actor: Optional[Actor] = None, role: str = "agent") -> StaffAccountView:
     """Create an active staff account; raises StaffExists for a taken username."""
     username = username.strip()
     if not username:
@@ -46,10 +52,12 @@ def create_staff(engine: Engine, username: str, password: str, display_name: Opt
     try:
         with Session(engine) as session, session.begin():
             account = StaffAccount(username=username, password_hash=_hasher.hash(password),
-                                   display_name=display_name or username, active=True, created_at=utcnow())
+                                   display_name=display_name or username, active=True, created_at=utcnow(),
+                                   role=role)
             session.add(account)
             session.flush()
-            audit(session, actor or Actor("system", "store"), "staff.created", f"staff:{username}")
+            audit(session, actor or Actor("system", "store"), "staff.created", f"staff:{username}",
+                  {"role": role})
             return _view(account)
     except IntegrityError as error:
         raise StaffExists(username) from error

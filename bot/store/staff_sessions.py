@@ -86,6 +86,7 @@ def close_staff_session(engine: Engine, token: str) -> bool:
 
 def _view(row: StaffSession, account: StaffAccount) -> StaffSessionView:
     return StaffSessionView(
-        staff=StaffAccountView(account.id, account.username, account.display_name, account.active),
+        staff=StaffAccountView(account.id, account.username, account.display_name, account.active,
+                               account.role or "agent"),
         csrf_token=row.csrf_token, expires_at=row.expires_at,
     )

@@ -42,9 +42,11 @@ class Widget:
         async def bot_uttered(message: Dict[str, Any]) -> None:
             self.bot_messages.append(message)
 
-    async def open(self, url: str, session_id: Any = None, transport: str = "websocket") -> str:
+    async def open(self, url: str, session_id: Any = None, transport: str = "websocket",
+                   origin: str = "") -> str:
         self.transport = transport
-        await self.client.connect(url, socketio_path="/socket.io", transports=[transport])
+        await self.client.connect(url, socketio_path="/socket.io", transports=[transport],
+                                  headers={"Origin": origin} if origin else {})
         await self.client.emit("session_request", {"session_id": session_id})
         return await asyncio.wait_for(self.session_id, 5)
 
@@ -106,7 +108,7 @@ async def widgets():
 async def test_replies_arrive_with_session_persistence(rasa, widgets, transport: str):
     widget = widgets()
     session_id = await widget.open(rasa.url, transport=transport)
-    assert re.fullmatch(r"[0-9a-f]{32}", session_id)
+    assert re.fullmatch(r"[0-9a-f]{64}", session_id)
 
     await widget.say("你好", language="zh")
     assert await widget.replies(1) == [{"text": "echo: 你好"}]
@@ -160,11 +162,13 @@ async def test_each_conversation_gets_only_its_own_replies(rasa, widgets):
     assert len(alice.bot_messages) == len(bob.bot_messages) == 1
 
 
-@pytest.mark.parametrize("requested", ["wx:oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "../../x", 42, "ABCDEF"])
+@pytest.mark.parametrize("requested", ["wx:oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "../../x", 42, "ABCDEF",
+                                       "0123456789abcdef0123456789abcdef",  # the old, unsigned form
+                                       "0123456789abcdef0123456789abcdef" * 2])  # well formed, not signed
 async def test_a_session_id_we_did_not_issue_is_replaced(rasa, widgets, requested: Any):
     session_id = await widgets().open(rasa.url, session_id=requested)
     assert session_id != requested
-    assert re.fullmatch(r"[0-9a-f]{32}", session_id)
+    assert re.fullmatch(r"[0-9a-f]{64}", session_id)
 
 
 async def test_a_message_is_filed_under_its_own_session_whatever_it_claims(rasa, widgets):
@@ -282,3 +286,50 @@ async def test_with_a_jwt_key_only_clients_with_a_valid_token_connect(serve_chan
                           auth={"token": jwt.encode({"user": "x"}, key, algorithm="HS256")})
     assert allowed.connected
     await allowed.disconnect()
+
+
+async def test_the_privacy_line_says_the_conversation_is_kept_on_the_server_in_both_languages(rasa):
+    _, _, page = await get(rasa.url + "/webhooks/webchat/")
+    _, _, script = await get(rasa.url + "/webhooks/webchat/static/page.js")
+    shown = page.decode() + script.decode()
+    # It used to promise the conversation stays in the tab, which is not true: the server keeps it.
+    assert "标签页" not in shown and "this tab only" not in shown
+    assert shown.count("对话会保存在我们的服务器上") == 2  # the page as served and its Chinese text
+    assert "The conversation is kept on our servers" in shown
+
+
+async def test_a_session_id_cannot_be_made_up_from_another_ones_random_part(rasa, widgets):
+    """Knowing someone's session's first half (the console shows conversation ids) is not enough."""
+    victim = await widgets().open(rasa.url)
+    forged = victim[:32] + ("0" if victim[32] != "0" else "1") + victim[33:]
+    assert await widgets().open(rasa.url, session_id=forged) not in (victim, forged)
+
+
+async def test_sessions_signed_with_another_key_are_not_accepted(serve_channels, widgets, monkeypatch):
+    monkeypatch.setenv("WEBCHAT_SESSION_KEY", "key-one")
+    first = await serve_channels(WebChatInput.from_credentials({"session_persistence": True}))
+    issued = await widgets().open(first.url)
+    monkeypatch.setenv("WEBCHAT_SESSION_KEY", "key-two")
+    second = await serve_channels(WebChatInput.from_credentials({"session_persistence": True}))
+    assert await widgets().open(second.url, session_id=issued) != issued
+    assert await widgets().open(first.url, session_id=issued) == issued
+
+
+async def test_a_page_of_another_site_cannot_open_the_chat(rasa, widgets):
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await widgets().open(rasa.url, origin="https://evil.example")
+    assert rasa.agent.messages == []
+
+
+async def test_the_chats_own_page_and_rasa_cors_origins_can(serve_channels, widgets, monkeypatch):
+    monkeypatch.setenv("RASA_CORS", "https://www.example.org")
+    running = await serve_channels(WebChatInput.from_credentials({"session_persistence": True}))
+    running.agent.reply = echo
+    own_site = running.url  # http://127.0.0.1:<port>, what the page's Origin is when Rasa serves it
+    for origin in (own_site, "https://www.example.org"):
+        widget = widgets()
+        await widget.open(running.url, origin=origin)
+        await widget.say("hi")
+        assert await widget.replies(1) == [{"text": "echo: hi"}]
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await widgets().open(running.url, origin="https://www.example.org.evil.example")

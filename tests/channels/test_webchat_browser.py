@@ -75,8 +75,8 @@ def push_agent_reply(assistant, sender_id: str, text: str) -> None:
     body = json.dumps([{"event": "bot", "text": text}]).encode()
     request = urllib.request.Request(
         f"{assistant.url}/conversations/{sender_id}/tracker/events"
-        f"?execute_side_effects=true&output_channel=latest&token={assistant.token}",
-        data=body, method="POST", headers={"Content-Type": "application/json"})
+        "?execute_side_effects=true&output_channel=latest",
+        data=body, method="POST", headers={"Content-Type": "application/json", **assistant.api_headers()})
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 200
 

@@ -11,6 +11,7 @@ import logging
 import os
 import struct
 import time
+import uuid
 from typing import Dict, Optional
 
 import aiohttp
@@ -21,6 +22,7 @@ from rasa.core.channels.channel import UserMessage
 
 from bot.channels.wechat import WeChatInput
 from bot.channels.wechat_api import TEXT_LIMIT_BYTES, WeChatClient, split_text
+from bot.shared_state import MemoryState, RedisState, shared_state
 
 TOKEN = "test-token-3f9a"
 APP_ID = "wx-test-app"
@@ -35,8 +37,12 @@ def wechat_signature(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
 
 
-def signed_query(**extra: str) -> Dict[str, str]:
-    timestamp, nonce = str(int(time.time())), "1320562132"
+NOW = [1_764_000_000.0]  # the test clock (wall-clock seconds, as WeChat's timestamps)
+
+
+def signed_query(age_s: float = 0, nonce: str = "", **extra: str) -> Dict[str, str]:
+    """A query string as WeChat signs it: now (or `age_s` ago, by the test clock), with a fresh nonce."""
+    timestamp, nonce = str(int(NOW[0] - age_s)), nonce or uuid.uuid4().hex[:10]
     return {"signature": wechat_signature(TOKEN, timestamp, nonce), "timestamp": timestamp,
             "nonce": nonce, "openid": OPENID, **extra}
 
@@ -79,12 +85,23 @@ def encrypted_push(xml: str, app_id: str = APP_ID, tamper: bool = False):
 
 @pytest.fixture
 def channel(wechat_api) -> WeChatInput:
-    return WeChatInput(token=TOKEN, app_id=APP_ID, app_secret=APP_SECRET, aes_key=AES_KEY,
-                       api_base=wechat_api.url)
+    """Plaintext mode (no EncodingAESKey)."""
+    return WeChatInput(token=TOKEN, app_id=APP_ID, app_secret=APP_SECRET, api_base=wechat_api.url,
+                       state=MemoryState(), clock=lambda: NOW[0])
 
 
 @pytest.fixture
 async def rasa(serve_channels, channel):
+    running = await serve_channels(channel)
+    yield running
+    await channel.finish_background_work(0)
+
+
+@pytest.fixture
+async def safe_rasa(serve_channels, wechat_api):
+    """Safe (or compatible) mode: an EncodingAESKey is configured."""
+    channel = WeChatInput(token=TOKEN, app_id=APP_ID, app_secret=APP_SECRET, aes_key=AES_KEY,
+                          api_base=wechat_api.url, state=MemoryState(), clock=lambda: NOW[0])
     running = await serve_channels(channel)
     yield running
     await channel.finish_background_work(0)
@@ -152,28 +169,28 @@ async def test_plaintext_text_message_reaches_the_assistant(rasa):
     assert not message.metadata  # WeChat does not say the language: the assistant detects it
 
 
-async def test_safe_mode_message_is_decrypted(rasa):
+async def test_safe_mode_message_is_decrypted(safe_rasa):
     query, body = encrypted_push(text_message("How much does it cost?"))
-    assert await post(rasa.url, query, body) == (200, "success")
-    [message] = await received(rasa.agent)
+    assert await post(safe_rasa.url, query, body) == (200, "success")
+    [message] = await received(safe_rasa.agent)
     assert message.text == "How much does it cost?"
     assert message.sender_id == f"wx:{OPENID}"
 
 
-async def test_safe_mode_message_for_another_app_is_refused(rasa):
+async def test_safe_mode_message_for_another_app_is_refused(safe_rasa):
     query, body = encrypted_push(text_message("hello"), app_id="wx-someone-else")
-    status, _ = await post(rasa.url, query, body)
+    status, _ = await post(safe_rasa.url, query, body)
     assert status == 400
     await asyncio.sleep(0.2)
-    assert rasa.agent.messages == []
+    assert safe_rasa.agent.messages == []
 
 
-async def test_bad_msg_signature_is_refused_and_nothing_reaches_the_assistant(rasa):
+async def test_bad_msg_signature_is_refused_and_nothing_reaches_the_assistant(safe_rasa):
     query, body = encrypted_push(text_message("hello"), tamper=True)
-    status, _ = await post(rasa.url, query, body)
+    status, _ = await post(safe_rasa.url, query, body)
     assert status == 403
     await asyncio.sleep(0.2)
-    assert rasa.agent.messages == []
+    assert safe_rasa.agent.messages == []
 
 
 async def test_bad_plaintext_signature_is_refused_and_nothing_reaches_the_assistant(rasa):
@@ -229,10 +246,10 @@ async def test_hostile_or_malformed_xml_is_rejected_fast(rasa, payload: str):
     assert rasa.agent.messages == []
 
 
-async def test_hostile_xml_inside_a_safe_mode_message_is_rejected(rasa):
+async def test_hostile_xml_inside_a_safe_mode_message_is_rejected(safe_rasa):
     query, body = encrypted_push(BILLION_LAUGHS)
-    assert (await post(rasa.url, query, body))[0] == 400
-    assert rasa.agent.messages == []
+    assert (await post(safe_rasa.url, query, body))[0] == 400
+    assert safe_rasa.agent.messages == []
 
 
 async def test_an_oversized_body_is_rejected(rasa):
@@ -411,3 +428,113 @@ def test_from_credentials_falls_back_to_the_settings(monkeypatch):
 def test_a_malformed_aes_key_fails_at_startup():
     with pytest.raises(ValueError):
         WeChatInput(token=TOKEN, app_id=APP_ID, aes_key="too-short")
+
+
+
+# --- freshness, replays and safe mode (a signed URL from a log must not let anyone post) ------------------
+
+async def test_a_call_older_or_newer_than_five_minutes_is_refused(rasa):
+    for age in (301, -301, 3600):
+        assert (await post(rasa.url, signed_query(age_s=age), text_message("旧", msg_id=f"old{age}")))[0] == 403
+        query = {**signed_query(age_s=age), "echostr": "1"}
+        async with aiohttp.ClientSession() as http:
+            async with http.get(rasa.url + WEBHOOK, params=query) as response:
+                assert response.status == 403
+    assert await post(rasa.url, signed_query(age_s=299), text_message("新", msg_id="new")) == (200, "success")
+    assert [m.text for m in await received(rasa.agent)] == ["新"]
+
+
+async def test_a_replayed_nonce_is_ignored_whatever_body_it_carries(rasa):
+    query = signed_query()
+    assert await post(rasa.url, query, text_message("我同意", msg_id="1")) == (200, "success")
+    await received(rasa.agent)
+    # The same signed query string (from a log, say) with another message and another sender:
+    assert await post(rasa.url, query, text_message("我同意扣款", msg_id="2", openid="o-victim")) == (200, "success")
+    await asyncio.sleep(0.2)
+    assert [(m.sender_id, m.text) for m in rasa.agent.messages] == [(f"wx:{OPENID}", "我同意")]
+
+
+async def test_with_an_aes_key_plaintext_pushes_are_refused(safe_rasa):
+    status, _ = await post(safe_rasa.url, signed_query(), text_message("伪造的明文消息"))
+    assert status == 403
+    query, body = encrypted_push(text_message("真的"))
+    assert await post(safe_rasa.url, query, body) == (200, "success")
+    assert [m.text for m in await received(safe_rasa.agent)] == ["真的"]
+
+
+@pytest.fixture
+async def redis_state():
+    """Real Redis (127.0.0.1:6379, a database of its own), as replicas share it in production."""
+    import redis.asyncio
+
+    url = "redis://127.0.0.1:6379/14"
+    admin = redis.asyncio.from_url(url)
+    try:
+        await admin.flushdb()
+    except OSError as error:
+        pytest.fail(f"Redis at 127.0.0.1:6379 does not answer: {error}")
+    states = []
+
+    def make() -> RedisState:
+        states.append(RedisState(url, prefix=f"test-{uuid.uuid4().hex[:6]}:" if not states else states[0]._prefix))
+        return states[-1]
+
+    yield make
+    for state in states:
+        await state.close()
+    await admin.flushdb()
+    await admin.close()
+
+
+async def test_replicas_sharing_redis_handle_a_message_once_and_refuse_a_nonce_used_on_the_other(
+        serve_channels, wechat_api, redis_state):
+    replicas = []
+    for _ in range(2):
+        channel = WeChatInput(token=TOKEN, app_id=APP_ID, app_secret=APP_SECRET, api_base=wechat_api.url,
+                              state=redis_state(), clock=lambda: NOW[0])
+        replicas.append((channel, await serve_channels(channel)))
+    (first, one), (second, two) = replicas
+    # WeChat retries a message; the retry reaches the other replica.
+    assert await post(one.url, signed_query(), text_message("你好", msg_id="42")) == (200, "success")
+    assert await post(two.url, signed_query(), text_message("你好", msg_id="42")) == (200, "success")
+    # A replayed query string, at the other replica.
+    query = signed_query()
+    assert await post(one.url, query, text_message("一", msg_id="43")) == (200, "success")
+    assert await post(two.url, query, text_message("二", msg_id="44")) == (200, "success")
+    await asyncio.sleep(0.3)
+    assert [m.text for m in one.agent.messages + two.agent.messages] == ["你好", "一"]
+    for channel, _ in replicas:
+        await channel.finish_background_work(0)
+
+
+async def test_replicas_share_one_access_token(wechat_api, redis_state):
+    clients = [WeChatClient(APP_ID, APP_SECRET, wechat_api.url, state=redis_state()) for _ in range(3)]
+    assert all(await asyncio.gather(*(c.send_text(OPENID, f"from {n}") for n, c in enumerate(clients))))
+    assert len(wechat_api.token_requests) == 1  # one fetch for all: none invalidates another's token
+    assert {m["access_token"] for m in wechat_api.sent} == {"token-1"}
+    # WeChat revokes it: the first replica to notice fetches a new one, and the others use that one.
+    wechat_api._issued += 1  # the fake now accepts only token-2, which nobody holds
+    for n, client in enumerate(clients):
+        assert await client.send_text(OPENID, f"again {n}")
+    assert len(wechat_api.token_requests) == 2
+    assert [m["access_token"] for m in wechat_api.sent[-3:]] == ["token-3"] * 3
+    for client in clients:
+        await client.close()
+
+
+def test_without_redis_the_state_is_this_processs_memory(monkeypatch):
+    monkeypatch.delenv("REDIS_HOST", raising=False)
+    assert isinstance(shared_state(), MemoryState)
+    monkeypatch.setenv("REDIS_HOST", "127.0.0.1")
+    assert isinstance(shared_state(), RedisState)
+
+
+async def test_the_memory_state_forgets_on_the_test_clock():
+    now = [0.0]
+    state = MemoryState(clock=lambda: now[0])
+    assert await state.add_if_absent("n", 10) and not await state.add_if_absent("n", 10)
+    now[0] = 10.5
+    assert await state.add_if_absent("n", 10)
+    assert [await state.count("c", 5) for _ in range(3)] == [1, 2, 3]
+    now[0] = 16
+    assert await state.count("c", 5) == 1

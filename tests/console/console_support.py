@@ -57,7 +57,7 @@ class FakeRasa:
     def calls_to(self, endpoint: str) -> list[RasaCall]:
         return [c for c in self.calls if c.endpoint == endpoint]
 
-    def app(self) -> web.Application:
+    def app(self) -> web.Application:  # noqa: D102
         app = web.Application()
         app.router.add_route("*", "/conversations/{conversation_id}/{endpoint:.+}", self._handle)
         return app
@@ -67,7 +67,7 @@ class FakeRasa:
         endpoint = request.match_info["endpoint"]
         body = await request.json() if request.can_read_body else None
         self.calls.append(RasaCall(request.method, conversation_id, endpoint, dict(request.query), body))
-        if request.query.get("token") != RASA_TOKEN:
+        if "token" in request.query or not _signed_by(request.headers.get("Authorization", ""), RASA_TOKEN):
             return web.json_response({"status": "failure", "reason": "NotAuthenticated"}, status=401)
         if self.fail:
             return web.json_response({"status": "failure", "reason": "ConversationError"}, status=500)
@@ -161,3 +161,15 @@ async def start_console(database_url: str, fake_rasa: FakeRasa, **changes) -> Te
     server = TestServer(create_app(console_config(database_url, fake_rasa.url, **changes)), host="127.0.0.1")
     await server.start_server()
     return server
+
+
+def _signed_by(header: str, secret: str) -> bool:
+    """What Rasa's --jwt-secret check does: a Bearer JWT for the admin role, signed with `secret`."""
+    import jwt
+
+    scheme, _, token = header.partition(" ")
+    try:
+        claims = jwt.decode(token, secret, algorithms=["HS256"])
+    except jwt.InvalidTokenError:
+        return False
+    return scheme == "Bearer" and claims.get("user", {}).get("role") == "admin"

@@ -1,6 +1,7 @@
 """Logging in and out, the login check, CSRF refusals, the login rate limit and the session cookie."""
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -121,6 +122,60 @@ async def test_five_failures_for_a_username_from_one_address_block_it_with_429(c
     assert SESSION_COOKIE not in blocked.cookies
     assert (await login(client, "bob", PASSWORDS["bob"])).status == 303  # other usernames are not blocked
     assert list_audit(console.engine, subject="staff:alice")[0].details == {"throttled": True}
+
+
+async def test_twenty_parallel_guesses_get_five_password_checks(console):
+    """Each attempt takes its place before the (slow, awaited) password check."""
+    client = await console.client()
+    token = await login_form_token(client)
+
+    async def guess(n: int) -> int:
+        response = await client.post("/login", data={"username": "alice", "password": f"guess {n}", "next": "/",
+                                                     "csrf_token": token}, allow_redirects=False)
+        return response.status
+
+    statuses = await asyncio.gather(*(guess(n) for n in range(20)))
+    assert sorted(statuses) == [401] * 5 + [429] * 15
+    refused = [e.details for e in list_audit(console.engine, subject="staff:alice") if e.action == "staff.login_refused"]
+    assert refused.count({"throttled": False}) == 5  # only five passwords were ever checked
+
+
+async def test_guesses_spread_over_usernames_are_limited_per_address(database_url, staff, fake_rasa):
+    server = await start_console(database_url, fake_rasa, login_attempts_per_address=3)
+    client = TestClient(server)
+    await client.start_server()
+    try:
+        statuses = [(await login(client, name, "guess")).status for name in ("a1", "a2", "a3", "a4", "alice")]
+        assert statuses == [401, 401, 401, 429, 429]
+    finally:
+        await client.close()
+        await server.close()
+
+
+async def test_behind_a_trusted_proxy_each_client_address_counts_apart_and_spoofing_it_does_not_help(
+        database_url, staff, fake_rasa):
+    from bot.console.login_throttle import trusted_networks
+
+    server = await start_console(database_url, fake_rasa, login_attempts_per_address=2,
+                                 trusted_proxies=trusted_networks("127.0.0.1"))
+    client = TestClient(server)
+    await client.start_server()
+
+    async def attempt(name: str, forwarded: str) -> int:
+        token = await login_form_token(client)
+        response = await client.post("/login", data={"username": name, "password": "guess", "next": "/",
+                                                     "csrf_token": token},
+                                     headers={"X-Forwarded-For": forwarded}, allow_redirects=False)
+        return response.status
+
+    try:
+        assert [await attempt(f"u{n}", "203.0.113.7") for n in range(3)] == [401, 401, 429]
+        assert await attempt("u9", "203.0.113.8") == 401  # another user behind the same proxy
+        # A client that prepends addresses of its own is still 203.0.113.7.
+        assert await attempt("u10", "198.51.100.1, 203.0.113.7") == 429
+    finally:
+        await client.close()
+        await server.close()
 
 
 async def test_a_successful_login_clears_the_failures(console):

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from aiohttp import ClientSession
 
-from bot.console.login_throttle import LoginThrottle
+from bot.console.login_throttle import LoginThrottle, client_address, trusted_networks
+from bot.shared_state import MemoryState
 from bot.console.pages import local_path
 from bot.console.rasa_api import RasaClient, RasaUnavailable
 from bot.console.transcript import conversation_from_tracker
@@ -21,34 +22,36 @@ class Clock:
         return self.now
 
 
-def test_the_throttle_blocks_after_the_allowed_failures_until_they_age_out():
-    clock = Clock()
-    throttle = LoginThrottle(3, timedelta(minutes=15), clock=clock)
+async def test_the_throttle_counts_attempts_per_username_and_per_address_until_they_age_out():
+    now = [0.0]
+    throttle = LoginThrottle(3, timedelta(minutes=15), per_address=3, state=MemoryState(clock=lambda: now[0]))
     for _ in range(3):
-        assert not throttle.is_blocked("Alice", "10.0.0.1")
-        throttle.record_failure("Alice", "10.0.0.1")
-        clock.now += 60
-    assert throttle.is_blocked("alice ", "10.0.0.1")  # usernames compare as typed loosely
-    assert not throttle.is_blocked("alice", "10.0.0.2") and not throttle.is_blocked("bob", "10.0.0.1")
-    clock.now += 15 * 60 - 3 * 60 + 1  # the first failure leaves the window
-    assert not throttle.is_blocked("alice", "10.0.0.1")
-    throttle.record_failure("alice", "10.0.0.1")
-    assert throttle.is_blocked("alice", "10.0.0.1")
-    throttle.clear("alice", "10.0.0.1")
-    assert not throttle.is_blocked("alice", "10.0.0.1")
+        assert await throttle.reserve("Alice", "10.0.0.1")
+    assert not await throttle.reserve("alice ", "10.0.0.2")  # usernames compare as typed loosely
+    assert await throttle.reserve("bob", "10.0.0.3")
+    assert not await throttle.reserve("carol", "10.0.0.1")  # a fourth attempt from 10.0.0.1: the address is full
+    now[0] = 15 * 60 + 1
+    assert await throttle.reserve("alice", "10.0.0.1")
+    await throttle.succeeded("alice", "10.0.0.1")
+    for _ in range(3):
+        assert await throttle.reserve("alice", "10.0.0.9")
+    # Successful logins give their address place back: an office behind one address logs in all day.
+    for _ in range(10):
+        assert await throttle.reserve("dave", "10.0.0.7")
+        await throttle.succeeded("dave", "10.0.0.7")
 
 
-def test_the_throttle_keeps_a_bounded_number_of_pairs(monkeypatch):
-    from bot.console import login_throttle
-
-    monkeypatch.setattr(login_throttle, "MAX_TRACKED_PAIRS", 100)
-    clock = Clock()
-    throttle = LoginThrottle(5, timedelta(minutes=15), clock=clock)
-    for i in range(1000):
-        clock.now += 1
-        throttle.record_failure(f"user{i}", "10.0.0.1")
-    assert len(throttle._failures) <= 100
-    assert "user999" in {name for name, _ in throttle._failures}
+@pytest.mark.parametrize("peer, forwarded, expected", [
+    ("10.1.2.3", "203.0.113.7", "203.0.113.7"),                  # from the trusted proxy
+    ("10.1.2.3", "198.51.100.1, 203.0.113.7", "203.0.113.7"),    # a client's own prefix is not believed
+    ("10.1.2.3", "203.0.113.7, 10.1.2.4", "203.0.113.7"),        # two proxies of ours
+    ("203.0.113.9", "198.51.100.1", "203.0.113.9"),              # not from a proxy: the header is ignored
+    ("10.1.2.3", "not an address", "10.1.2.3"),
+    ("10.1.2.3", None, "10.1.2.3"),
+])
+def test_the_client_address_comes_from_a_trusted_proxy_only(peer, forwarded, expected):
+    assert client_address(peer, forwarded, trusted_networks("10.0.0.0/8")) == expected
+    assert client_address(peer, forwarded, ()) == peer
 
 
 def test_a_tracker_becomes_the_lines_people_said_in_order():
@@ -121,3 +124,22 @@ def test_summary_values_read_as_one_line():
 
     assert summary_value({"H1": "no", "H2": "not_sure"}) == "H1: no, H2: not_sure"
     assert [summary_value(v) for v in (None, "", {}, [], 67, ["a", "b"])] == ["–", "–", "–", "–", "67", "a, b"]
+
+
+async def test_two_console_replicas_share_the_counts_through_redis():
+    import uuid
+
+    from bot.shared_state import RedisState
+
+    prefix = f"test-throttle-{uuid.uuid4().hex[:8]}:"
+    states = [RedisState("redis://127.0.0.1:6379/14", prefix=prefix) for _ in range(2)]
+    replicas = [LoginThrottle(5, timedelta(minutes=15), state=state) for state in states]
+    try:
+        results = [await replicas[n % 2].reserve("alice", f"10.0.0.{n}") for n in range(8)]
+        assert results == [True] * 5 + [False] * 3  # five attempts in all, whichever replica took them
+        await replicas[0].succeeded("alice", "10.0.0.1")
+        assert await replicas[1].reserve("alice", "10.0.0.1")
+    finally:
+        for state in states:
+            await state._redis.delete(*[k async for k in state._redis.scan_iter(prefix + "*")] or ["-"])
+            await state.close()

@@ -91,3 +91,29 @@ async def test_without_a_secret_the_local_action_server_stays_open(action_server
 def test_secret_comparison(given):
     assert not rasa_sdk_plugins.secret_matches(SECRET, given)
     assert rasa_sdk_plugins.secret_matches(SECRET, SECRET)
+
+
+def test_with_the_production_endpoints_and_no_secret_the_action_server_does_not_start(monkeypatch):
+    """`rasa run actions` itself, as the manifests run it: it exits with the reason instead of serving."""
+    import os
+    import subprocess
+
+    from bot.settings import PROJECT_ROOT
+
+    env = {**os.environ, "RASA_ENDPOINTS": "endpoints.production.yml", "ACTION_SERVER_SECRET": "",
+           "PYTHONPATH": str(PROJECT_ROOT)}
+    from tests.conftest import free_port
+
+    result = subprocess.run([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(free_port())],
+                            env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "ACTION_SERVER_SECRET must be set" in result.stderr + result.stdout
+
+
+async def test_locally_the_action_server_listens_on_loopback_only(action_server, monkeypatch):
+    monkeypatch.delenv("SANIC_HOST", raising=False)
+    monkeypatch.delenv("ACTION_HOST", raising=False)
+    await action_server("")
+    import os
+
+    assert os.environ["SANIC_HOST"] == "127.0.0.1"  # what rasa-sdk binds to, read right after the hook

@@ -48,3 +48,36 @@ def test_the_schema_itself_is_checked_once_not_on_every_response(monkeypatch):
         action_results.validate_action_result(action, GOOD)
     action_results._validator.cache_clear()
     assert len(checks) == 1
+
+
+def test_no_secret_goes_on_the_command_line():
+    from bot import launcher, rasa_server
+
+    for service in launcher.services(5005, 5055, 5080):
+        assert not any(part.startswith(rasa_server.FORBIDDEN_ARGUMENTS) for part in service.command)
+    for forbidden in ("--auth-token=abc", "--jwt-secret", "--jwt-private-key=/k"):
+        with pytest.raises(rasa_server.RefusedStart, match="ps"):
+            rasa_server.arguments(["run", "--enable-api", forbidden])
+
+
+def test_the_api_secret_is_added_inside_the_process_as_a_jwt_secret_and_no_auth_token():
+    from bot import rasa_server
+
+    args = rasa_server.arguments(["run", "--enable-api", "--port", "5005"], secret="s3cret")
+    assert args[-2:] == ["--jwt-secret=s3cret", "--jwt-method=HS256"]
+    assert not any(a.startswith("--auth-token") for a in args)  # so `?token=` is accepted nowhere
+    assert rasa_server.arguments(["run", "actions", "--port", "5055"]) == ["run", "actions", "--port", "5055"]
+
+
+@pytest.mark.parametrize("missing", ["RASA_API_TOKEN", "ACTION_SERVER_SECRET", "WEBCHAT_SESSION_KEY"])
+def test_with_the_production_endpoints_the_server_refuses_to_start_without_its_secrets(monkeypatch, missing):
+    from bot import rasa_server
+
+    monkeypatch.setenv("RASA_ENDPOINTS", "endpoints.production.yml")
+    for name in rasa_server.PRODUCTION_SECRETS:
+        monkeypatch.setenv(name, "set")
+    monkeypatch.setenv(missing, "")
+    with pytest.raises(rasa_server.RefusedStart, match=missing):
+        rasa_server.arguments(["run", "--enable-api"], secret="s3cret")
+    monkeypatch.setenv(missing, "set")
+    assert rasa_server.arguments(["run", "--enable-api"], secret="s3cret")[-2] == "--jwt-secret=s3cret"

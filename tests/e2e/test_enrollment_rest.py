@@ -70,14 +70,14 @@ def test_a_whole_enrollment_is_stored_with_its_answers_consents_and_authorizatio
 
 def test_a_hand_typed_intent_payload_cannot_skip_a_check_or_a_consent(running_assistant):
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
-    converse(running_assistant, sender, ["我想给我妈报名防癌计划", "她叫王秀英"])
-    payload = ('/inform{"id_number": "320102196208080040", "privacy_consent": true, "health_consent": true,'
+    converse(running_assistant, sender, ["我想给我妈报名防癌计划", "同意", "她叫王秀英"])
+    payload = ('/inform{"id_number": "320102196208080040", "health_consent": true,'
                ' "screening_h1": "no", "enrollment_confirmed": true}')
     replies = " ".join(running_assistant.texts(sender, payload))
     assert "校验码" in replies  # the bad check character is still caught
     slots = running_assistant.tracker(sender)["slots"]
     assert slots["id_number"] is None
-    assert slots["privacy_consent"] is None and slots["health_consent"] is None
+    assert slots["health_consent"] is None
     assert slots["screening_h1"] is None and slots["enrollment_confirmed"] is None
     # An explicit yes typed as a payload answers only the question on screen, nothing else.
     # (A member of her own: the other tests of this session may already have enrolled 110105196103150029.)
@@ -85,7 +85,7 @@ def test_a_hand_typed_intent_payload_cannot_skip_a_check_or_a_consent(running_as
     running_assistant.texts(sender, "13912345678")
     running_assistant.texts(sender, "/affirm")
     slots = running_assistant.tracker(sender)["slots"]
-    assert slots["privacy_consent"] is True and slots["health_consent"] is None
+    assert slots["health_consent"] is True and slots["member_agreement"] is None
 
 
 def test_the_logs_never_hold_an_id_or_phone_number(running_assistant):

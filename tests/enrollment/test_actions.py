@@ -71,11 +71,15 @@ async def test_a_stated_birth_date_must_agree_and_two_mismatches_offer_a_person(
     assert responses == ["utter_birth_date_mismatch_person"]
 
 
-async def test_an_active_member_is_told_so_at_the_id(enrollment_store):
+async def test_an_active_member_is_told_so_at_the_id_only_to_their_enroller(enrollment_store):
     at = {k: datetime.now(timezone.utc) for k in enrollment.CONSENTS}
     store.submit_enrollment(enrollment_store, enrollment.submission(
         Application.of(answers(), TODAY), Conversation("c1", "rest", "rest:other", "zh"), at))
     values, responses = await validate(before("id_number"), text=MOTHER_ID, extracted={"id_number": MOTHER_ID})
+    assert values["id_number"] is None
+    assert responses[:1] == ["utter_membership_not_disclosed"]
+    values, responses = await validate(before("id_number"), text=MOTHER_ID, extracted={"id_number": MOTHER_ID},
+                                       sender="rest:other")
     assert values["id_number"] is None
     assert responses[:1] == ["utter_already_member"]
 
@@ -229,3 +233,15 @@ async def test_a_store_outage_is_said_plainly_and_a_retry_stores_exactly_one(enr
     await conclude(answers())
     await conclude(answers())
     assert len(store.list_enrollments(enrollment_store)) == 1
+
+
+async def test_a_resumed_form_keeps_the_answers_given_before_even_sealed():
+    """Coming back: the form starts again after "好的" and checks the answers it finds (which the
+    conversation store keeps sealed) without refusing the name for the "yes"."""
+    from bot.sealed_slots import seal
+
+    prefilled = {**before("phone"), "id_number": seal(MOTHER_ID)}
+    values, responses = await validate(prefilled, text="好的", intent="affirm",
+                                       extracted={"member_name": "王秀英", "id_number": seal(MOTHER_ID)})
+    assert values["member_name"] == "王秀英" and values["id_number"] == MOTHER_ID
+    assert responses == []

@@ -51,7 +51,8 @@ async def test_no_means_nothing_changes(enrollment_store):
 async def test_someone_else_cannot_withdraw_a_member_they_did_not_enroll(enrollment_store):
     enroll(enrollment_store, sender="rest:the-real-child")
     result, responses = await check_id(MOTHER_ID)
-    assert result == {"withdrawal_id_number": None} and responses == ["utter_withdrawal_not_yours"]
+    # Said exactly as when there is no membership: nobody learns here who is a member.
+    assert result == {"withdrawal_id_number": None} and responses == ["utter_withdrawal_not_member"]
 
 
 async def test_no_membership_and_bad_numbers_are_said_plainly(enrollment_store):

@@ -14,10 +14,20 @@ def _squeezed(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", text).upper()
 
 
+def _needle(number: str) -> str:
+    """The number as it would be kept: a phone without its +86 / 0086."""
+    squeezed = _squeezed(number)
+    if squeezed.startswith("0086"):
+        return squeezed[4:]
+    if len(squeezed) == 13 and squeezed.startswith("86"):
+        return squeezed[2:]
+    return squeezed
+
+
 def numbers_in(text: str, numbers: Iterable[str]) -> list[str]:
-    """The `numbers` (ID numbers, phones) found in `text`."""
+    """The `numbers` (ID numbers, phones, as typed) found in `text` in any separator form."""
     haystack = _squeezed(text)
-    return [number for number in numbers if _squeezed(number) in haystack]
+    return [number for number in numbers if _needle(number) in haystack]
 
 
 def numbers_in_files(folder: Path, numbers: Iterable[str]) -> dict[str, list[str]]:

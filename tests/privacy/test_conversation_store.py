@@ -160,3 +160,13 @@ async def test_the_operator_command_scrubs_conversations_stored_before_the_prote
     store = PrivateTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "old-tracker.db"))
     again = await store.retrieve(tracker.sender_id)
     assert unseal(again.get_slot("id_number")) == ID and unseal(again.get_slot("phone")) == PHONE
+
+
+def test_a_failed_write_of_the_conversation_store_never_logs_its_values(store):
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    with pytest.raises(SQLAlchemyError) as failure:
+        with store.engine.connect() as connection:
+            connection.execute(text("INSERT INTO no_such_table VALUES (:phone)"), {"phone": PHONE})
+    assert PHONE not in str(failure.value) and "hidden" in str(failure.value)

@@ -151,3 +151,28 @@ def test_settings_prints_the_table(capsys):
 def test_a_store_without_tables_gets_a_clear_message(tmp_path, capsys):
     assert main(["--database-url", f"sqlite:///{tmp_path / 'empty.db'}", "enrollments", "list"]) == 1
     assert "python -m bot db upgrade" in everything_printed(capsys)
+
+
+def test_a_sender_that_is_a_phone_number_is_shown_masked_everywhere(url, capsys, tmp_path):
+    sender = "rest:13711112222"
+    result = submit_enrollment(engine_for(url), submission(sender_id=sender, conversation_id=f"{sender}@1.5"))
+
+    assert main(["enrollments", "show", result.enrollment_number]) == 0
+    assert main(["enrollments", "export", "--format", "json"]) == 0
+    assert main(["enrollments", "export", "--format", "csv", "--output", str(tmp_path / "out.csv")]) == 0
+    out = everything_printed(capsys) + (tmp_path / "out.csv").read_text(encoding="utf-8")
+
+    assert "rest:137****2222" in out
+    assert "13711112222" not in out
+    assert_only_masked(out)
+
+
+def test_list_finds_enrollments_by_phone_in_any_spelling(enrolled, capsys):
+    active, declined = enrolled
+    assert main(["enrollments", "list", "--phone", "+86 139 1234 5678"]) == 0
+    out = everything_printed(capsys)
+    assert active.enrollment_number in out and declined.enrollment_number not in out
+    assert_only_masked(out)
+
+    assert main(["enrollments", "list", "--phone", "12345"]) == 1
+    assert "not a mainland mobile number" in everything_printed(capsys)

@@ -79,18 +79,15 @@ def test_the_same_person_typed_differently_is_still_found(engine):
     first = submit_enrollment(engine, submission())
     typed = id_number()
     typed = f"{typed[:6]} {typed[6:14]}-{typed[14:]}".lower()
-    again = submit_enrollment(engine, submission(conversation_id="wx:son", sender_id="wx:son",
-                                                 channel="wechat", id_number=typed))
+    again = submit_enrollment(engine, submission(conversation_id="rest:daughter-1#2", id_number=typed))
     assert again.status == "already_member"
     assert again.enrollment_number == first.enrollment_number
 
 
-def test_a_member_with_an_active_membership_is_already_a_member(engine):
+def test_the_enroller_of_an_active_membership_hears_already_a_member_with_its_number(engine):
     first = submit_enrollment(engine, submission())
-    other_child = submission(conversation_id="wx:son", sender_id="wx:son", channel="wechat",
-                             relationship="mother")
 
-    result = submit_enrollment(engine, other_child)
+    result = submit_enrollment(engine, submission(conversation_id="rest:daughter-1#2"))
 
     assert result.status == "already_member"
     assert result.enrollment_number == first.enrollment_number
@@ -99,6 +96,22 @@ def test_a_member_with_an_active_membership_is_already_a_member(engine):
     assert count(engine, Enrollment) == 1
     assert [e.action for e in list_audit(engine, subject=f"enrollment:{first.enrollment_number}")] == [
         "enrollment.already_member", "enrollment.submitted"]
+
+
+def test_another_enroller_learns_nothing_about_an_active_membership(engine):
+    first = submit_enrollment(engine, submission())
+    other_child = submission(conversation_id="wx:son", sender_id="wx:son", channel="wechat",
+                             relationship="mother")
+
+    result = submit_enrollment(engine, other_child)
+
+    assert result.status == "not_disclosed"
+    assert (result.enrollment_number, result.enrollment_status, result.enrolled_on, result.cover_start) == (
+        None, None, None, None)
+    assert result.masked_id == "110105********1234"  # the number they typed, nothing more
+    assert count(engine, Enrollment) == 1
+    assert [e.action for e in list_audit(engine, subject=f"enrollment:{first.enrollment_number}")] == [
+        "enrollment.not_disclosed", "enrollment.submitted"]
 
 
 def test_the_database_refuses_a_second_active_membership_even_past_the_functions(engine):

@@ -1,0 +1,90 @@
+"""`python -m bot notify` (or `python -m bot.notify`): the notifier process.
+
+    python -m bot notify                    plan and send due notices every NOTIFY_INTERVAL_SECONDS
+    python -m bot notify --once             one round, then exit (a Kubernetes CronJob can run this)
+    python -m bot notify cases DATE N       record that the period deducted on DATE has N cases
+
+Several may run at once: each notice is still sent once (bot.store.outbox). Settings: bot/settings.py.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from datetime import date, datetime, timedelta, timezone
+from typing import Optional, Sequence
+
+import aiohttp
+
+from bot import settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot notify", description="Send notices to families.")
+    parser.add_argument("--once", action="store_true", help="one round, then exit")
+    parser.add_argument("--database-url", help="enrollment store URL (default: DATABASE_URL)")
+    commands = parser.add_subparsers(dest="command")
+    cases = commands.add_parser("cases", help="record a sharing period's case count")
+    cases.add_argument("deduction_on", type=date.fromisoformat, help="deduction day, YYYY-MM-DD")
+    cases.add_argument("cases", type=int)
+    return parser
+
+
+def wall_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def serve(database_url: str, *, once: bool, clock=wall_clock) -> int:
+    from bot.channels.wechat_api import WeChatClient
+    from bot.console.rasa_api import RasaClient
+    from bot.launcher import api_token
+    from bot.notify.delivery import Delivery
+    from bot.notify.service import Notifier
+    from bot.store import engine_for, upgrade_schema
+
+    upgrade_schema(database_url)
+    engine = engine_for(database_url)
+    wechat = None
+    if settings.get("WECHAT_APP_ID") and settings.get("WECHAT_APP_SECRET"):
+        wechat = WeChatClient(settings.get("WECHAT_APP_ID"), settings.get("WECHAT_APP_SECRET"),
+                              settings.get("WECHAT_API_BASE"))
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as http:
+        delivery = Delivery(http, wechat=wechat, rasa=RasaClient(http, settings.rasa_url(), api_token()),
+                            rest_callback_url=settings.get("NOTIFY_REST_CALLBACK_URL"))
+        notifier = Notifier(engine, delivery, clock=clock,
+                            lease=timedelta(seconds=float(settings.get("NOTIFY_LEASE_SECONDS"))))
+        try:
+            if once:
+                await notifier.run_once()
+                return 0
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            print("Notifier running (Ctrl-C to stop)", flush=True)
+            await notifier.run_forever(float(settings.get("NOTIFY_INTERVAL_SECONDS")), stop)
+            return 0
+        finally:
+            if wechat is not None:
+                await wechat.close()
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=settings.get("LOG_LEVEL"), format="%(asctime)s %(name)s %(message)s")
+    url = args.database_url or settings.database_url()
+    if args.command == "cases":
+        from bot.store import Actor, engine_for, upgrade_schema
+        from bot.store.outbox import record_sharing_period
+
+        upgrade_schema(url)
+        record_sharing_period(engine_for(url), args.deduction_on, args.cases, Actor.operator(), wall_clock())
+        print(f"Recorded {args.cases} cases for the deduction on {args.deduction_on}.")
+        return 0
+    return asyncio.run(serve(url, once=args.once))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,16 +16,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.conversation import language_of
 from actions.enrollment_answers import (
-    CHECKS,
-    DEPENDENT_ANSWERS,
     answered_at,
     application_of,
     conversation_of,
     reset_answers,
     store_engine,
 )
+from actions.corrections import correct
 from actions.handoff import hand_over
-from actions.replies import say, send
+from actions.replies import say
 from bot import enrollment, store
 from bot.enrollment import ApplicationIncomplete, Ending
 from bot.handoff import HandoffReason
@@ -134,8 +133,9 @@ class ActionCancelEnrollment(Action):
 
 
 class ActionCorrectAnswer(Action):
-    """"改一下身份证号" / "wait, her number is 139…": forget that answer (and those that depend on it) and,
-    when the new value came with the request, check it at once; the form then asks whatever is missing."""
+    """"改一下身份证号" / "wait, her number is 139…" / "上一题我点错了，其实有": change just that answer (and
+    forget those that depend on it), checking a new value that came with the request at once; the form
+    then asks whatever is missing and so returns to where the user was (actions.corrections)."""
 
     def name(self) -> Text:
         return "action_correct_answer"
@@ -144,39 +144,10 @@ class ActionCorrectAnswer(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         language = language_of(tracker)
         field = next(tracker.get_latest_entity_values("field"), None)
-        if field not in DEPENDENT_ANSWERS:
-            say(dispatcher, "utter_correction_unclear", language)
-            return []
-        cleared = {field: None, "enrollment_confirmed": None, "requested_slot": None,
-                   **{dependent: None for dependent in DEPENDENT_ANSWERS[field]}}
-        if field in ("id_number", "phone"):
-            cleared["masked_id" if field == "id_number" else "masked_phone"] = None
-        say(dispatcher, "utter_correction_ack", language)
-        events = _slot_events(cleared)
-        new_value = _value_in_message(field, tracker)
-        if new_value is not None:
-            checked = await asyncio.to_thread(CHECKS[field], new_value, tracker)
-            if checked.slots.get(field) is not None:
-                send(dispatcher, checked, language)
-                events += _slot_events(checked.slots)
-        return events
-
-
-def _value_in_message(field: Text, tracker: Tracker) -> Any:
-    """The new value of `field` if the correction carried one ("她的手机号是139…")."""
-    text = tracker.latest_message.get("text") or ""
-    if field == "relationship":
-        return next(tracker.get_latest_entity_values("relationship"), None)
-    readers = {"id_number": lambda t: enrollment.read_id_number(t, application_of(tracker).today),
-               "phone": enrollment.read_phone}
-    reader = readers.get(field)
-    if reader is None:
-        return None
-    try:
-        reader(text)
-    except ValueError:
-        return None
-    return text
+        corrected = await asyncio.to_thread(correct, tracker, tracker.latest_message.get("text") or "", field)
+        for response, values in corrected.responses:
+            say(dispatcher, response, language, **values)
+        return _slot_events({**corrected.slots, "requested_slot": None}) if corrected.understood else []
 
 
 class ActionAcceptOffer(Action):

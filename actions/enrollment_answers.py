@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 
 from actions import privacy
-from bot import enrollment, settings, store
+from bot import answers, enrollment, settings, store
 from bot.enrollment import Application, Conversation
 from bot.identity import IdentityError, mask_phone
 from bot.plan.clock import today_in_china
@@ -87,19 +87,20 @@ def check_relationship(value: Any, tracker: Tracker) -> Checked:
     return checked
 
 
-YES_NO_INTENTS = ("affirm", "deny", "not_sure")
-
-
 def check_member_name(value: Any, tracker: Tracker) -> Checked:
-    typed_now = str(value or "") == (tracker.latest_message.get("text") or "")
-    if typed_now and (tracker.latest_message.get("intent") or {}).get("name") in YES_NO_INTENTS:
-        # "是的" / "no" is an answer to another question, not a name (a name given earlier and checked
-        # again when a resumed form starts is not).
+    """A name is read as a person would (bot.answers): an ordinary or plan word can be a name, while
+    "我爸", "你好", "是的" or a question is not one."""
+    text = str(value or "")
+    reading = answers.read_name_answer(text)
+    if reading.kind is answers.NameReading.NAME:
+        return Checked({"member_name": reading.name})
+    if reading.kind is not answers.NameReading.NOT_A_NAME:
         return Checked({"member_name": None}).say("utter_name_expected")
     try:
-        return Checked({"member_name": enrollment.read_name(str(value or ""))})
+        enrollment.read_name(text)
     except IdentityError as problem:
         return Checked({"member_name": None}).say(f"utter_name_{problem.code}")
+    return Checked({"member_name": None}).say("utter_name_expected")
 
 
 def check_id_number(value: Any, tracker: Tracker) -> Checked:
@@ -175,7 +176,8 @@ CHECKS: Dict[Text, Callable[[Any, Tracker], Checked]] = {
     "enrollment_confirmed": check_confirmation,
 }
 
-# Answers that depend on another: changing the key clears these, so they are asked again.
+# Answers that depend on another: changing the key clears these, so they are asked again. A changed
+# health answer clears nothing: the screening decision is recomputed from all the answers.
 DEPENDENT_ANSWERS: Dict[Text, List[Text]] = {
     "relationship": ["member_agreement"],
     "member_name": [],

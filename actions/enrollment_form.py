@@ -4,6 +4,13 @@ Questions come from `Application.questions()`, so the form stops by itself when 
 enrollment (age, a refused consent, a screening outcome); `action_conclude_enrollment` then explains.
 Every answer the form receives is checked by actions.enrollment_answers; an answer that does not fit is
 refused with a reason and the form asks again.
+
+Answers are read as a person would (bot.answers): once the privacy notice is agreed, several answers in
+one message ("我妈叫王秀英，身份证号……，手机……") are all taken, each checked, and only what is missing is
+asked. At the name prompt a plausible name is the name whatever words it is made of, while a question
+or a request is given back to the conversation's rules (the form is rejected for this turn, so the FAQ
+or the handoff answers, and the form asks again). A correction typed where a yes/no answer is expected
+("手机号不是这个，是139…") changes that earlier answer (actions.corrections).
 """
 from __future__ import annotations
 
@@ -11,15 +18,23 @@ import asyncio
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import language_of
+from actions.corrections import correct
 from actions.enrollment_answers import application_of, check_answer
-from actions.replies import send
+from actions.replies import say, send
+from bot import answers, enrollment
 from bot.sealed_slots import unseal
+
+# Answers about who the member is: several can come in one message.
+IDENTITY_ANSWERS = (enrollment.RELATIONSHIP, enrollment.MEMBER_NAME, enrollment.ID_NUMBER, enrollment.PHONE)
+# Intents the conversation's rules answer in the middle of the form (data/enrollment, data/faq, ...).
+ANSWERED_BY_RULES = {"faq", "ask_plan_overview", "bot_challenge", "estimate_contribution", "ask_why_asked",
+                     "pause_enrollment", "cancel", "correct", "ask_human", "withdraw", "switch_language"}
 
 
 class ValidateEnrollmentForm(FormValidationAction):
@@ -34,11 +49,38 @@ class ValidateEnrollmentForm(FormValidationAction):
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        due = set(await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain))
+        app = application_of(tracker)
+        due = set(app.questions())
         language = language_of(tracker)
+        asked = tracker.get_slot("requested_slot")
+        text = tracker.latest_message.get("text") or ""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        candidates = {key: value for key, value in tracker.slots_to_validate().items() if key in due}
+        typed = not text.startswith("/")  # a button or a hand-typed payload is taken as it is
+
+        if typed and asked in candidates and answers.says_correction(text) and (
+                asked not in IDENTITY_ANSWERS or answers.read_correction(text).field not in (None, asked)):
+            corrected = await asyncio.to_thread(correct, tracker, text,
+                                                next(tracker.get_latest_entity_values("field"), None))
+            if corrected.understood:
+                for response, values in corrected.responses:
+                    say(dispatcher, response, language, **values)
+                return [SlotSet(asked, None), *(SlotSet(k, v) for k, v in corrected.slots.items())]
+
+        if typed and asked in IDENTITY_ANSWERS:
+            several = self._several_answers(app, asked, text, candidates)
+            if several is None:
+                if intent in ANSWERED_BY_RULES and not self._answers_question(asked, text):
+                    return [SlotSet(asked, None), ActionExecutionRejected(self.form_name())]
+            else:
+                candidates = several
+
         updates: Dict[Text, Any] = {}
-        for key, value in tracker.slots_to_validate().items():
-            if key not in due:
+        for key in [k for k in IDENTITY_ANSWERS if k in candidates] + \
+                   [k for k in candidates if k not in IDENTITY_ANSWERS]:
+            value = candidates[key]
+            if value is None:
+                updates[key] = None
                 continue
             # A prefilled answer (a resumed enrollment) comes from the conversation store sealed.
             checked = await asyncio.to_thread(check_answer, key, unseal(value), tracker)
@@ -46,3 +88,35 @@ class ValidateEnrollmentForm(FormValidationAction):
             updates.update(checked.slots)
             tracker.slots.update(checked.slots)  # later checks see earlier answers
         return [SlotSet(key, value) for key, value in updates.items()]
+
+    @staticmethod
+    def _answers_question(asked: Text, text: Text) -> bool:
+        """Whether the text is an answer to the identity question on screen despite its intent."""
+        if asked == enrollment.MEMBER_NAME:
+            return answers.read_name_answer(text).kind is answers.NameReading.NAME
+        if asked == enrollment.ID_NUMBER:
+            return bool(answers.ID_LIKE.search(answers.normalised(text)))
+        if asked == enrollment.PHONE:
+            return bool(answers.PHONE_LIKE.search(answers.normalised(text)))
+        return answers.relationship_in(text) is not None
+
+    @staticmethod
+    def _several_answers(app: enrollment.Application, asked: Text, text: Text,
+                         candidates: Dict[Text, Any]) -> Dict[Text, Any] | None:
+        """The answers to check when the message holds more than the one asked for (and the privacy
+        notice is agreed), else None. Answers already given are not overwritten: that is a correction."""
+        if app.answer(enrollment.PRIVACY_CONSENT) is not True:
+            return None
+        found = answers.read_answers(text)
+        extra = {key: value for key, value in found.items()
+                 if key in IDENTITY_ANSWERS and key != asked and app.answer(key) is None}
+        if not extra:
+            return None
+        taken: Dict[Text, Any] = {**candidates, **extra}
+        if asked == enrollment.RELATIONSHIP and enrollment.relationship_allowed(candidates.get(asked)):
+            taken[asked] = candidates[asked]  # the NLU's relationship entity, already canonical
+        elif asked in found:
+            taken[asked] = found[asked]
+        else:
+            taken[asked] = None  # not in this message: asked again once the others are taken
+        return taken

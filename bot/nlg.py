@@ -5,6 +5,10 @@ Responses stay in domain.yml with a Chinese and an English variation each. Where
 configuration at the moment the response is sent, formatted by Babel for zh or en (see bot.plan.facts),
 so changing a number in the configuration changes every answer that mentions it. Values an action
 passes explicitly win over the plan's.
+
+A user who writes traditional Chinese (the `chinese_script` slot, see bot.chinese_script) gets the
+Chinese responses in traditional characters. The response's own words and button titles are converted
+before the values are filled in, so a name or another answer is shown exactly as the user typed it.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.chinese_script import to_traditional
 from bot.language import DEFAULT_LANGUAGE, normalise_language
 from bot.plan.facts import plan_facts
 
@@ -37,3 +42,22 @@ class PlanResponseGenerator(TemplatedNaturalLanguageGenerator):
         language = normalise_language(tracker.get_slot("language")) or DEFAULT_LANGUAGE
         values = {**plan_facts(language), **kwargs}
         return await super().generate(utter_action, tracker, output_channel, **values)
+
+    def _fill_response(
+        self, response: Dict[Text, Any], filled_slots: Optional[Dict[Text, Any]] = None, **kwargs: Any
+    ) -> Dict[Text, Any]:
+        slots = filled_slots or {}
+        if slots.get("chinese_script") == "traditional" and normalise_language(slots.get("language")) == "zh":
+            response = in_traditional(response)
+        return super()._fill_response(response, filled_slots, **kwargs)
+
+
+def in_traditional(response: Dict[Text, Any]) -> Dict[Text, Any]:
+    """A response's text and button titles in traditional characters (placeholders are left alone)."""
+    converted = dict(response)
+    if isinstance(converted.get("text"), str):
+        converted["text"] = to_traditional(converted["text"])
+    if converted.get("buttons"):
+        converted["buttons"] = [{**button, "title": to_traditional(str(button.get("title", "")))}
+                                for button in converted["buttons"]]
+    return converted

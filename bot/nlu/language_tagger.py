@@ -1,8 +1,13 @@
-"""Tags every user message with the language to answer in, as a `language` entity.
+"""Tags every user message with the language to answer in, as a `language` entity, and its Chinese script.
 
 The entity fills the `language` slot through an ordinary slot mapping, so the conversation follows the
 user turn by turn with no extra action call. Messages without letters (an ID number, a phone number, an
 emoji) get no tag and leave the slot as it was. The judgement itself lives in `bot.language`.
+
+A Chinese message whose characters show a script gets a `chinese_script` entity (simplified or
+traditional, see bot.chinese_script), which fills the slot of that name: bot.nlg answers in that script.
+The tokenizer read a traditional message as simplified; this last component of the pipeline puts the
+text back as typed, so a name stays as the user wrote it.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import detect_language
+from bot.nlu.tokenizer import CHINESE_SCRIPT, TEXT_AS_TYPED
 
 LANGUAGE_ENTITY = "language"
 
@@ -46,21 +52,25 @@ class LanguageTagger(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
+            if message.get(TEXT_AS_TYPED):
+                message.set(TEXT, message.get(TEXT_AS_TYPED))
             text = message.get(TEXT) or ""
-            language = detect_language(text)
-            if language is None:
+            tags = {LANGUAGE_ENTITY: detect_language(text), CHINESE_SCRIPT: message.get(CHINESE_SCRIPT)}
+            tags = {kind: value for kind, value in tags.items() if value}
+            if not tags:
                 continue
             entities = [
-                e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) != LANGUAGE_ENTITY
+                e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) not in tags
             ]
-            entities.append(
-                {
-                    ENTITY_ATTRIBUTE_TYPE: LANGUAGE_ENTITY,
-                    ENTITY_ATTRIBUTE_VALUE: language,
-                    ENTITY_ATTRIBUTE_START: 0,
-                    ENTITY_ATTRIBUTE_END: len(text),
-                    EXTRACTOR: self.__class__.__name__,
-                }
-            )
+            for kind, value in tags.items():
+                entities.append(
+                    {
+                        ENTITY_ATTRIBUTE_TYPE: kind,
+                        ENTITY_ATTRIBUTE_VALUE: value,
+                        ENTITY_ATTRIBUTE_START: 0,
+                        ENTITY_ATTRIBUTE_END: len(text),
+                        EXTRACTOR: self.__class__.__name__,
+                    }
+                )
             message.set(ENTITIES, entities, add_to_output=True)
         return messages

@@ -41,3 +41,15 @@ def test_chinese_is_segmented_into_words(tokenizer):
 
 def test_several_spaces_and_tabs_are_dropped(tokenizer):
     assert all(t.strip() for t, _, _ in tokens_of(tokenizer, "hello   你好\tworld"))
+
+
+def test_traditional_chinese_is_tokenized_as_simplified_and_given_back_as_typed(tokenizer):
+    from bot.nlu.language_tagger import LanguageTagger
+
+    message = Message(data={"text": "我想給我媽報名"})
+    tokenizer.process([message])
+    assert "报名" in [t.text for t in message.get("text_tokens")]
+    LanguageTagger().process([message])
+    assert message.get("text") == "我想給我媽報名"  # slots and actions see what the user typed
+    tags = {e["entity"]: e["value"] for e in message.get("entities")}
+    assert tags == {"language": "zh", "chinese_script": "traditional"}

@@ -1,0 +1,56 @@
+"""Questions about the form itself: "为什么要身份证号？" gets the reason for the question on screen.
+
+Thin adapter: which reason belongs to which question is a table here; the texts are domain responses.
+The form asks its question again afterwards (data/enrollment/form_questions.yml).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import language_of
+from actions.replies import say
+
+_REASONS = {
+    "relationship": "utter_why_relationship",
+    "member_name": "utter_why_member_name",
+    "id_number": "utter_why_id_number",
+    "phone": "utter_why_phone",
+    "privacy_consent": "utter_why_consent",
+    "health_consent": "utter_why_consent",
+    "member_agreement": "utter_why_relationship",
+    "truthful_declaration": "utter_why_declaration",
+    "deduction_authorization": "utter_why_declaration",
+    "enrollment_confirmed": "utter_why_declaration",
+}
+_WORDS = {  # a question that names what it asks about ("为什么要手机号") wins over the one on screen
+    "phone": ("手机", "电话", "phone", "mobile", "number for"),
+    "id_number": ("身份证", "证件", " id", "id number"),
+    "member_name": ("名字", "姓名", "name"),
+    "screening_h1": ("健康", "病", "health"),
+}
+
+
+def reason_for(question: str | None, text: str) -> Text:
+    lowered = f" {text.lower()}"
+    for key, words in _WORDS.items():
+        if any(word in lowered for word in words):
+            question = key
+            break
+    if question and question.startswith("screening_"):
+        return "utter_why_screening"
+    return _REASONS.get(question or "", "utter_why_consent")
+
+
+class ActionExplainQuestion(Action):
+    def name(self) -> Text:
+        return "action_explain_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        asked = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
+        say(dispatcher, reason_for(asked, tracker.latest_message.get("text") or ""), language_of(tracker))
+        return []

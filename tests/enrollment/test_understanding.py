@@ -1,0 +1,125 @@
+"""Answers read as a person would (bot.answers, the form's validator, corrections): own examples, not the
+held-out ones of tests/e2e/understanding_cases.py."""
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.enrollment import ActionCorrectAnswer
+from actions.enrollment_answers import application_of
+from actions.enrollment_form import ValidateEnrollmentForm
+from bot import answers
+from bot.answers import NameReading
+from bot.enrollment import Ending
+from tests.enrollment.helpers import FATHER_ID, MOTHER_ID, answers as all_answers, tracker
+from tests.enrollment.test_actions import DOMAIN, before
+
+
+@pytest.mark.parametrize("typed, name", [
+    ("保华", "保华"), ("金互助", "金互助"), ("她叫康乐", "康乐"), ("我妈叫计秀兰", "计秀兰"), ("Joy Cover", "Joy Cover"),
+    ("her name is Hope Price", "Hope Price"), ("Can Li", "Can Li"), ("买买提·艾力", "买买提·艾力"),
+])
+def test_ordinary_and_plan_words_are_names_where_a_name_is_asked(typed, name):
+    assert answers.read_name_answer(typed) == answers.Reading(NameReading.NAME, name)
+
+
+@pytest.mark.parametrize("typed, kind", [
+    ("我母亲", NameReading.RELATIONSHIP), ("my mum", NameReading.RELATIONSHIP), ("嗨，你好", NameReading.GREETING),
+    ("good morning", NameReading.GREETING), ("名字要写全吗？", NameReading.QUESTION),
+    ("do you need her full name", NameReading.QUESTION), ("好的", NameReading.YES_NO),
+    ("我想先问问等待期", NameReading.REQUEST),
+])
+def test_greetings_relationships_and_questions_are_not_names(typed, kind):
+    assert answers.read_name_answer(typed).kind is kind
+
+
+def test_several_answers_in_one_message_are_read_apart():
+    found = answers.read_answers(f"给我爸报，他叫陈立新，身份证 {FATHER_ID}，电话 139-1234-5678")
+    assert {key: value.strip() for key, value in found.items()} == {
+        "relationship": "father", "member_name": "陈立新", "id_number": FATHER_ID, "phone": "139-1234-5678"}
+    found = answers.read_answers("for my mother-in-law, Lily Zhou, mobile 13700009999")
+    assert found["relationship"] == "mother_in_law" and found["member_name"] == "Lily Zhou"
+    assert found["phone"].strip() == "13700009999"
+
+
+@pytest.mark.parametrize("typed, field, value, question", [
+    ("名字打错了，应该是周秀云", "member_name", "周秀云", None),
+    ("wait, it should be Lily Chan", None, "Lily Chan", None),
+    ("第五题我选错了，应该是没有", "screening", "no", 5),
+    ("the fourth question should be not sure", "screening", "not_sure", 4),
+    ("上一个问题答错了，其实有", "screening", "yes", None),
+])
+def test_a_correction_says_which_answer_and_its_new_value(typed, field, value, question):
+    reading = answers.read_correction(typed, "member_name" if field is None else None)
+    assert (reading.value, reading.question) == (value, question)
+    assert reading.field == (field or "member_name")
+
+
+async def validate(slots, **kwargs):
+    dispatcher = CollectingDispatcher()
+    events = await ValidateEnrollmentForm().run(dispatcher, tracker(slots, **kwargs), DOMAIN)
+    return events, [m.get("response") for m in dispatcher.messages]
+
+
+def slot_values(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def test_several_answers_after_the_privacy_notice_are_all_taken_and_checked():
+    text = f"我妈叫吴秀芳，身份证号{MOTHER_ID}，手机13912345678"
+    events, responses = await validate({**before("relationship"), "requested_slot": "relationship"}, text=text,
+                                       entities=[{"entity": "relationship", "value": "mother"}],
+                                       extracted={"relationship": "mother"})
+    values = slot_values(events)
+    assert values["relationship"] == "mother" and values["member_name"] == "吴秀芳"
+    assert values["id_number"] == MOTHER_ID and values["phone"] == "13912345678"
+    assert values["requested_slot"] == "health_consent"  # only what is missing is asked
+    assert responses == []
+
+
+async def test_a_wrong_id_among_several_answers_is_refused_and_the_rest_taken():
+    text = "她叫吴秀芳，身份证110105196103150028，手机13912345678"
+    events, responses = await validate({**before("member_name"), "requested_slot": "member_name"}, text=text,
+                                       extracted={"member_name": text})
+    values = slot_values(events)
+    assert values["member_name"] == "吴秀芳" and values["phone"] == "13912345678"
+    assert values["id_number"] is None and responses == ["utter_id_number_checksum"]
+    assert values["requested_slot"] == "id_number"
+
+
+async def test_a_plan_word_name_is_the_name_even_when_nlu_took_it_for_a_question():
+    events, _ = await validate({**before("member_name"), "requested_slot": "member_name"}, text="金保障",
+                               intent="faq", extracted={"member_name": "金保障"})
+    assert slot_values(events)["member_name"] == "金保障"
+
+
+async def test_a_question_at_the_name_prompt_goes_to_the_rules_and_is_not_a_name():
+    events, _ = await validate({**before("member_name"), "requested_slot": "member_name"},
+                               text="名字写拼音还是汉字？", intent="faq", extracted={"member_name": "名字写拼音还是汉字？"})
+    assert any(e["event"] == "action_execution_rejected" and e["name"] == "enrollment_form" for e in events)
+    assert slot_values(events)["member_name"] is None
+
+
+async def test_the_relationship_typed_at_the_name_prompt_is_not_the_name():
+    events, responses = await validate({**before("member_name"), "requested_slot": "member_name"},
+                                       text="我母亲", extracted={"member_name": "我母亲"})
+    assert slot_values(events)["member_name"] is None and responses == ["utter_name_expected"]
+
+
+async def test_a_correction_typed_at_a_health_question_changes_that_earlier_answer():
+    slots = {**before("screening_h4"), "requested_slot": "screening_h4"}
+    text = "第二题刚才选错了，应该是不确定"
+    events, responses = await validate(slots, text=text, extracted={"screening_h4": text})
+    values = slot_values(events)
+    assert values["screening_h2"] == "not_sure" and values["screening_h4"] is None
+    assert values["requested_slot"] == "screening_h4"  # back where the user was
+    assert responses == ["utter_correction_ack"]
+
+
+async def test_a_changed_health_answer_is_screened_again():
+    slots = {**all_answers(enrollment_confirmed=None), "requested_slot": "enrollment_confirmed"}
+    text = "第一个问题我答错了，其实有"
+    events = await ActionCorrectAnswer().run(CollectingDispatcher(), tracker(slots, text=text, intent="correct"),
+                                             DOMAIN)
+    values = slot_values(events)
+    assert values["screening_h1"] == "yes"
+    changed = tracker({**slots, **values})
+    assert application_of(changed).ending is Ending.DECLINED

@@ -114,7 +114,7 @@ def test_staff_take_over_reply_and_hand_back_a_web_chat_conversation(running_ass
     asked = say(user, "转人工")
     assert "人工客服" in next_reply(user, asked, "人工客服")
     user.screenshot(path=str(SCREENSHOTS / "1-user-asks-for-a-person.png"))
-    sender_id = "web:" + json.loads(user.evaluate("sessionStorage.getItem('chat_session')"))["session_id"]
+    sender_id = "web:" + json.loads(user.evaluate("localStorage.getItem('chat_session')"))["session_id"]
     [ticket] = [t for t in list_waiting_tickets(engine) if t.conversation_id == sender_id]
     assert (ticket.reason, ticket.channel, ticket.language) == ("user_request", "webchat", "zh")
 

@@ -62,6 +62,8 @@ REQUIRED_FACTS = {
     "general_plan": {"general_plan_cap", "case_cap", "age_min", "age_max", "severe_payout", "mild_payout"},
     "in_laws": {"age_min", "age_max"},
     "personal_data": set(),
+    "whose_phone": set(),
+    "which_document": set(),
 }
 
 # The changed plan's figures as a reader sees them (written out by hand, not computed by the code

@@ -438,6 +438,30 @@ def align(expected: list[str], kept: list[str]) -> list[tuple[int, int]]:
     return pairs
 
 
+def kept_form(messages: list[str]):
+    """Texts as the conversation store keeps them (bot/tracker_store.py): ID numbers and phones masked,
+    and the member's name blanked once the enrollment ended. Applied to both sides of a comparison, so a
+    conversation compares equal whether or not its enrollment has ended yet."""
+    from bot.enrollment import read_name
+    from bot.identity import IdentityError
+    from bot.personal_data import mask_personal_numbers
+    from bot.tracker_store import BLANK
+
+    try:
+        names = {read_name(messages[2])}  # the scripts give the member's name third (bench/conversations.py)
+    except (IdentityError, IndexError):
+        names = set()
+
+    def as_kept(text):
+        if not isinstance(text, str):
+            return text
+        text = mask_personal_numbers(text)
+        for name in names:
+            text = text.replace(name, BLANK * len(name))
+        return text
+    return as_kept
+
+
 def compare(conversation: Conversation, events: list[dict]) -> dict:
     """What the tracker holds against what the client sent and got.
 
@@ -448,15 +472,16 @@ def compare(conversation: Conversation, events: list[dict]) -> dict:
     replies the client got must be the tracker's bot messages up to the next user message."""
     answered = conversation.answered()
     turns = sorted(answered)
-    expected = [conversation.messages[t] for t in turns]
+    as_kept = kept_form(conversation.messages)
+    expected = [as_kept(conversation.messages[t]) for t in turns]
     users = [(position, e) for position, e in enumerate(events) if e.get("event") == "user"]
-    kept = [e.get("text") for _, e in users]
+    kept = [as_kept(e.get("text")) for _, e in users]
     pairs = align(expected, kept)
     lost_user, dup_user = len(expected) - len(pairs), len(kept) - len(pairs)
     lost_bot = extra_bot = 0
     matched = dict(pairs)
     for k, turn in enumerate(turns):
-        got = Counter(reply_parts(r.get("text") for r in answered[turn].replies))
+        got = Counter(reply_parts(as_kept(r.get("text")) for r in answered[turn].replies))
         if k not in matched:
             lost_bot += sum(got.values())
             continue
@@ -466,7 +491,7 @@ def compare(conversation: Conversation, events: list[dict]) -> dict:
             if event.get("event") == "user":
                 break
             if event.get("event") == "bot":
-                following.append(event.get("text"))
+                following.append(as_kept(event.get("text")))
         stored = Counter(reply_parts(following))
         lost_bot += sum((got - stored).values())
         extra_bot += sum((stored - got).values())

@@ -447,10 +447,13 @@ def kept_form(messages: list[str]):
     from bot.personal_data import mask_personal_numbers
     from bot.tracker_store import BLANK
 
+    # The scripts give the member's name third (bench/conversations.py). The store forgets both the
+    # answer as typed ("她叫王秀英", which the form's text mapping held first) and the name itself.
+    names = [messages[2]] if len(messages) > 2 else []
     try:
-        names = {read_name(messages[2])}  # the scripts give the member's name third (bench/conversations.py)
+        names.append(read_name(messages[2]))
     except (IdentityError, IndexError):
-        names = set()
+        pass
 
     def as_kept(text):
         if not isinstance(text, str):

@@ -79,6 +79,7 @@ def child_environment(rasa_port: int, action_port: int, console_port: Optional[i
     env.setdefault("ACTION_ENDPOINT_URL", settings.get("ACTION_ENDPOINT_URL")
                    or f"http://localhost:{action_port}/webhook")
     env["TRACKER_DB"] = settings.tracker_db()
+    env["INSIGHT_EVENTS_DB"] = settings.insight_events_db()
     env["ACTION_SERVER_SECRET"] = settings.get("ACTION_SERVER_SECRET")
     env.setdefault("SANIC_HOST", settings.get("ACTION_HOST"))  # rasa-sdk's listening address
     env["DATA_DIR"] = str(settings.data_dir())

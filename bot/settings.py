@@ -55,6 +55,20 @@ SETTINGS: dict[str, Setting] = {
                 "Rasa channel credentials file (REST, web chat, WeChat, ...)."),
         Setting("TRACKER_DB", "",
                 "SQLite file of Rasa's conversation (tracker) store (default DATA_DIR/tracker.db)."),
+        Setting("INSIGHT_EVENTS_DB", "",
+                "SQLite file of the SQL event broker endpoints.yml names, which the insight consumer reads "
+                "(default DATA_DIR/insight-events.db)."),
+        Setting("RABBITMQ_HOST", "",
+                "endpoints.production.yml: RabbitMQ host of the event broker (required there)."),
+        Setting("RABBITMQ_PORT", "", "endpoints.production.yml: its RabbitMQ port, e.g. 5672."),
+        Setting("RABBITMQ_USER", "", "endpoints.production.yml: its RabbitMQ user."),
+        Setting("RABBITMQ_PASSWORD", "", "endpoints.production.yml: that user's password."),
+        Setting("RABBITMQ_QUEUE", "",
+                "endpoints.production.yml: the durable queue the events go to and the insight consumer "
+                "reads, e.g. insight."),
+        Setting("INSIGHT_POLL_SECONDS", "2",
+                "How often the insight consumer (`python -m bot insight`) looks for new events in the SQL "
+                "event broker, in seconds."),
         Setting("RASA_ENDPOINTS", "endpoints.yml",
                 "Rasa endpoints file; endpoints.production.yml switches to PostgreSQL and Redis."),
         Setting("ACTION_HOST", "127.0.0.1",
@@ -190,6 +204,10 @@ def action_timeout_seconds() -> float:
     if not 0 < seconds <= 300:
         raise ValueError(f"ACTION_TIMEOUT_SECONDS={raw!r} must be between 0 and 300 seconds")
     return seconds
+
+
+def insight_events_db() -> str:
+    return get("INSIGHT_EVENTS_DB") or str(data_dir() / "insight-events.db")
 
 
 def tracker_db() -> str:

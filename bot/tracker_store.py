@@ -22,6 +22,7 @@ import json
 import logging
 from typing import Any, Callable, Iterable, Optional
 
+from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -119,11 +120,34 @@ class Forgetting:
         return kept
 
 
+class ProtectedBroker(EventBroker):
+    """An event broker that publishes every event in its protected form, whoever publishes it.
+
+    The store publishes what it kept; but Rasa's fail-safe wrapper, when a save fails, saves to an
+    in-memory store that publishes the turn's events as they are, through the same broker. Wrapping the
+    broker makes that path (and any other) send the protected form too.
+    """
+
+    def __init__(self, inner: EventBroker) -> None:
+        self.inner = inner
+
+    def publish(self, event: dict[str, Any]) -> None:
+        self.inner.publish(protected(event))
+
+    def is_ready(self) -> bool:
+        return self.inner.is_ready()
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+
 class PrivateTrackerStore(SQLTrackerStore):
     """SQLTrackerStore (same arguments and tables) that keeps no ID number or phone; see the module."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.event_broker is not None and not isinstance(self.event_broker, ProtectedBroker):
+            self.event_broker = ProtectedBroker(self.event_broker)
         if self.engine.dialect.name != "sqlite" and not settings.get("CONVERSATION_SEAL_KEY"):
             # Replicas that generated keys of their own could not read each other's sealed answers.
             raise RuntimeError("CONVERSATION_SEAL_KEY must be set when the conversation store is shared "

@@ -18,6 +18,8 @@ ENV = {
     "TRACKER_DB_HOST": "postgres.internal", "TRACKER_DB_PORT": "5432", "TRACKER_DB_NAME": "rasa",
     "TRACKER_DB_USER": "rasa", "TRACKER_DB_PASSWORD": "pw",
     "REDIS_HOST": "redis.internal", "REDIS_PORT": "6380", "REDIS_DB": "2", "REDIS_PASSWORD": "",
+    "RABBITMQ_HOST": "rabbitmq.internal", "RABBITMQ_PORT": "5672", "RABBITMQ_USER": "rasa",
+    "RABBITMQ_PASSWORD": "pw", "RABBITMQ_QUEUE": "insight",
 }
 
 
@@ -55,6 +57,10 @@ def test_production_uses_postgresql_redis_and_the_action_secret(production_env):
     assert endpoints.action.url == "http://actions:5055/webhook"
     assert endpoints.action.headers == {"X-Action-Secret": "shared-secret"}
     assert endpoints.nlg.type == "bot.nlg.PlanResponseGenerator"
+
+    broker = endpoints.event_broker
+    assert broker.type == "pika" and broker.url == "rabbitmq.internal"
+    assert broker.kwargs["queues"] == ["insight"] and broker.kwargs["port"] == "5672"
 
 
 def test_production_and_local_keep_the_same_response_generator():

@@ -13,6 +13,7 @@
     python -m bot conversations forget-unfinished
     python -m bot settings
     python -m bot notify [--once | cases DATE N]   the notifier (bot/notify/__main__.py)
+    python -m bot insight [--once | figures]       the insight consumer (bot/insight/consumer.py)
 
 ID numbers and phone numbers are only ever shown masked, also where a sender or conversation id holds one
 (a REST sender may be a phone number); `list --phone` finds enrollments by the keyed hash of a phone. Reading and changing enrollments is written to
@@ -52,6 +53,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from bot.notify.__main__ import main as notify
 
         return notify(argv[1:])
+    if argv[:1] == ["insight"]:  # the insight consumer, also its own process
+        from bot.insight.consumer import main as insight
+
+        return insight(argv[1:])
     args = _parser().parse_args(argv)
     url = args.database_url or settings.database_url()
     try:

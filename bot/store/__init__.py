@@ -8,6 +8,7 @@ conversation and member, one open handoff per conversation).
 from bot.store.audit import Actor, AuditRecord, audit, list_audit
 from bot.store.db import dispose_engines, engine_for
 from bot.store.migrations import upgrade_schema
+from bot.store import insight  # noqa: F401  (its tables belong to the schema)
 from bot.store.enrollments import (
     ConsentGiven,
     DeductionAuthorizationGiven,

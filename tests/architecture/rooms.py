@@ -41,6 +41,8 @@ ROOMS = (
     Room("bot.notify", ("bot.core", "bot.store", "bot.rasa.api_token", "bot.rasa.conversation_retention",
                         "bot.rasa.tracker_store", "bot.channels.wechat_api", "bot.console.rasa_api"),
          forbidden=("rasa_sdk",)),
+    # The insight consumer reads the event broker and keeps its facts in the store; no other adapter.
+    Room("bot.insight", ("bot.core", "bot.store"), forbidden=("rasa_sdk",) + WEB),
     Room("bot.ops", ("bot",)),
     Room("bot", ("bot.ops",), exact=True),  # bot/__init__.py
     Room("bot.__main__", ("bot.ops",), exact=True),  # the `python -m bot` shim

@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import csv
 import logging
+import os
 import signal
 import sys
 from typing import Optional, Sequence
@@ -81,7 +82,21 @@ async def consume_rabbit(engine, source: RabbitSource, stop: asyncio.Event, once
         await source.close()
 
 
+def local_endpoint_variables() -> None:
+    """The variables endpoints.yml names, with the defaults the launcher gives them, for a consumer
+    started on its own (Rasa reads the whole file and refuses an unset variable)."""
+    if settings.production():
+        return
+    defaults = {"INSIGHT_EVENTS_DB": settings.insight_events_db(), "TRACKER_DB": settings.tracker_db(),
+                "ACTION_ENDPOINT_URL": settings.get("ACTION_ENDPOINT_URL")
+                or f"http://localhost:{settings.get('ACTION_PORT')}/webhook",
+                "ACTION_SERVER_SECRET": settings.get("ACTION_SERVER_SECRET")}
+    for name, value in defaults.items():
+        os.environ.setdefault(name, value)
+
+
 async def serve(database_url: str, endpoints_file: str, *, once: bool) -> int:
+    local_endpoint_variables()
     upgrade_schema(database_url)
     engine = engine_for(database_url)
     config = broker_config(endpoints_file)

@@ -87,6 +87,7 @@ def services(rasa_port: int, action_port: int, console_port: Optional[int] = Non
     ]
     if notifier:
         console.append(Service("notifier", [sys.executable, "-m", "bot", "notify"], None))
+        console.append(Service("insight consumer", [sys.executable, "-m", "bot", "insight"], None))
     return [*console,
         Service(
             "action server",

@@ -23,7 +23,7 @@ MANIFESTS = sorted((DEPLOY / "k8s").glob("*.yml"))
 PACKAGE = Path(importlib.util.find_spec("kubernetes_validate").submodule_search_locations[0])
 SCHEMAS = PACKAGE / "kubernetes-json-schema" / "v1.33.0-local-strict"
 NGINX = (DEPLOY / "nginx" / "rasa.conf").read_text()
-SECRET_NAMES = {"RASA_API_TOKEN", "ACTION_SERVER_SECRET", "TRACKER_DB_PASSWORD", "REDIS_PASSWORD", "DATABASE_URL",
+SECRET_NAMES = {"RASA_API_TOKEN", "ACTION_SERVER_SECRET", "TRACKER_DB_PASSWORD", "REDIS_PASSWORD", "RABBITMQ_PASSWORD", "DATABASE_URL",
                 "ID_ENCRYPTION_KEY", "ID_HASH_KEY", "WECHAT_TOKEN", "WECHAT_APP_SECRET", "WECHAT_AES_KEY",
                 "WEBCHAT_SESSION_KEY", "REST_INTEGRATOR_KEYS"}
 

@@ -18,6 +18,7 @@ DOMAIN = Domain.from_yaml("version: '3.1'\nslots:\n  language: {type: text, mapp
 
 async def test_endpoints_yml_gives_the_tuned_store_and_a_saved_turn_outlives_the_store(tmp_path, monkeypatch):
     monkeypatch.setenv("TRACKER_DB", str(tmp_path / "tracker.db"))
+    monkeypatch.setenv("INSIGHT_EVENTS_DB", str(tmp_path / "insight-events.db"))
     monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://localhost:5055/webhook")
     monkeypatch.setenv("ACTION_SERVER_SECRET", "")
     config = read_endpoint_config(str(PROJECT_ROOT / "endpoints.yml"), "tracker_store")

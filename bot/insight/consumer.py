@@ -21,9 +21,8 @@ from typing import Optional, Sequence
 
 from bot.core import settings
 from bot.core.spreadsheet import safe_cell
-from bot.insight.facts import Fact, digest, fact_of
-from bot.insight.figures import Figures, Ticket, table
-from bot.insight.journeys import conversations
+from bot.core.insight.facts import digest, fact_of
+from bot.core.insight.figures import Figures, figures_of_kept, table
 from bot.insight.sources import Batch, RabbitSource, SqlBrokerSource, broker_config
 from bot.store import engine_for, upgrade_schema
 from bot.store.insight import handoff_reasons, read_facts, read_position, record_facts
@@ -45,9 +44,7 @@ def keep(engine, batch: Batch, source: Optional[str] = None) -> int:
 
 def figures(engine) -> Figures:
     """The figures of everything kept so far."""
-    facts = [Fact(**row) for row in read_facts(engine)]
-    tickets = [Ticket(*row) for row in handoff_reasons(engine)]
-    return Figures.of(conversations(facts), tickets)
+    return figures_of_kept(read_facts(engine), handoff_reasons(engine))
 
 
 async def consume_sql(engine, source: SqlBrokerSource, stop: asyncio.Event, once: bool) -> None:

@@ -2,7 +2,7 @@
 why and how often conversations go to staff and how long staff take to reply, which questions the
 assistant misunderstands; overall and by day (China time), language and channel.
 
-Everything here is computed from the folded conversations (bot.insight.journeys) and the handoff tickets'
+Everything here is computed from the folded conversations (bot.core.insight.journeys) and the handoff tickets'
 reasons (the store's record of why a person was asked for), so the same facts always give the same figures.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Iterable, Optional, Sequence
 
-from bot.insight.journeys import STAGES, Attempt, Conversation, Handoff, Misunderstanding
+from bot.core.insight.journeys import STAGES, Attempt, Conversation, Handoff, Misunderstanding
 
 DIMENSIONS = ("day", "language", "channel")
 ALL = "all"
@@ -142,3 +142,11 @@ def table(figures: Figures, cell: Callable[[Any], Any] = lambda v: v) -> list[tu
         lines += [tuple(cell(x) for x in (dimension, str(value), figure, key, "" if n is None else n))
                   for figure, key, n in part.rows()]
     return lines
+
+
+def figures_of_kept(facts: Iterable[dict[str, Any]], tickets: Iterable[tuple[str, datetime, str]]) -> Figures:
+    """The figures of the facts the store keeps (bot.store.insight) and its tickets' reasons."""
+    from bot.core.insight.facts import Fact
+    from bot.core.insight.journeys import conversations
+
+    return Figures.of(conversations(Fact(**row) for row in facts), [Ticket(*row) for row in tickets])

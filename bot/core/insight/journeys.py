@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from typing import Iterable, Optional
 
 from bot.core.plan.clock import CHINA_TIME
-from bot.insight.facts import FALLBACK_INTENT, SET, Fact
+from bot.core.insight.facts import FALLBACK_INTENT, SET, Fact
 
 FORM = "enrollment_form"
 STAGES = ("started", "privacy_consent", "identity", "health_consent", "screening", "outcome",

@@ -11,6 +11,7 @@
     POST /tickets/{id}/release           back into the queue for someone else
     GET  /all                            supervisors: every conversation handed to people, any state
     GET  /staff, POST /staff/{id}/disable|enable   supervisors: the staff accounts
+    GET  /insight, /insight.csv          supervisors: the operator's figures (bot/console/insight.py)
     GET  /tickets/{id}/decision          a manual review or contested decline: the case and the form
     POST /tickets/{id}/decision          approve or decline with a reason (one decision per case)
     GET  /login, POST /login, POST /logout
@@ -29,7 +30,7 @@ from typing import AsyncIterator
 
 from aiohttp import ClientSession, ClientTimeout, web
 
-from bot.console import auth, decisions, keys, queue, supervision, tickets
+from bot.console import auth, decisions, insight, keys, queue, supervision, tickets
 from bot.console.config import ConsoleConfig
 from bot.console.csrf import LOGIN_ROUTE, csrf_middleware
 from bot.console.i18n import load_translations
@@ -70,6 +71,8 @@ ROUTES = [
     web.post(TICKET + "/release", tickets.release, name="release"),
     web.get("/all", supervision.all_tickets, name="all_tickets"),
     web.get("/staff", supervision.staff_list, name="staff_list"),
+    web.get("/insight", insight.insight_page, name="insight"),
+    web.get("/insight.csv", insight.insight_csv, name="insight_csv"),
     web.post(r"/staff/{staff_id:\d{1,9}}/disable", supervision.staff_disable, name="staff_disable"),
     web.post(r"/staff/{staff_id:\d{1,9}}/enable", supervision.staff_enable, name="staff_enable"),
     web.get(TICKET + "/decision", decisions.decision_page, name="decision"),

@@ -74,8 +74,8 @@ def render(page: Page, title: str, body: Markup, *, status: int = 200, notice: s
         for code in LANGUAGES)
     account = ""
     if page.staff is not None:
-        supervising = Markup('<a href="/all">{}</a> <a href="/staff">{}</a> ').format(
-            _("All conversations"), _("Staff")) if page.staff.supervisor else ""
+        supervising = Markup('<a href="/all">{}</a> <a href="/staff">{}</a> <a href="/insight">{}</a> ').format(
+            _("All conversations"), _("Staff"), _("Insight")) if page.staff.supervisor else ""
         account = Markup('{}<span class="staff">{}</span> {}').format(
             supervising, page.staff.display_name, page.post_button("/logout", _("Log out"), "link"))
     html = Markup("""<!doctype html>

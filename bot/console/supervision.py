@@ -20,7 +20,8 @@ from bot.store import Actor
 from bot.store.staff_admin import disable_staff, enable_staff, list_staff
 from bot.store.supervision import list_all_tickets
 
-SUPERVISOR_ROUTES = frozenset({"all_tickets", "staff_list", "staff_disable", "staff_enable"})
+SUPERVISOR_ROUTES = frozenset({"all_tickets", "staff_list", "staff_disable", "staff_enable",
+                               "insight", "insight_csv"})
 ROLES = {"agent": N_("Agent"), "supervisor": N_("Supervisor")}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -73,7 +73,7 @@ def bar_chart(title: str, bars: list[tuple[str, int]], language: str) -> Markup:
         for i, (name, count) in enumerate(bars))
     return Markup('<figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{t}" '
                   'width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="sans-serif" fill="#1d2733">'
-                  '<title>{t}</title>{rows}</svg><figcaption>{t}</figcaption></figure>').format(
+                  '<title>{t}</title>{rows}</svg></figure>').format(
         t=title, w=CHART_WIDTH, h=len(bars) * BAR_HEIGHT + 4, rows=rows)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
 from typing import Any, Callable, Iterable, Optional
 
 from rasa.core.brokers.broker import EventBroker
@@ -235,6 +236,8 @@ def open_configured_store(endpoints_file: str) -> SQLTrackerStore:
     """The conversation store an endpoints file names, opened as this store (whatever type it names)."""
     from rasa.utils.endpoints import read_endpoint_config
 
+    # Rasa expands every variable of the file; the event broker's has a local default like the store's.
+    os.environ.setdefault("INSIGHT_EVENTS_DB", settings.insight_events_db())
     config = read_endpoint_config(endpoints_file, "tracker_store")
     if config is None:
         raise SystemExit(f"{endpoints_file} names no tracker_store")

@@ -131,6 +131,10 @@ class ProtectedBroker(EventBroker):
 
     def __init__(self, inner: EventBroker) -> None:
         self.inner = inner
+        engine = getattr(inner, "engine", None)  # Rasa's SQL broker: on SQLite, tuned like the store
+        if engine is not None and engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _tune)
+            engine.dispose()
 
     def publish(self, event: dict[str, Any]) -> None:
         self.inner.publish(protected(event))

@@ -88,3 +88,11 @@ async def test_each_event_is_counted_once_however_often_it_is_read(tmp_path, bro
         kept = " ".join(str(row) for row in connection.exec_driver_sql("SELECT * FROM insight_facts"))
     assert "set" in kept and numbers_in(kept, [ID, PHONE]) == [] and "身份证" not in kept
     source.close()
+
+
+def test_the_local_sql_broker_writes_ahead_like_the_conversation_store(tmp_path, broker_db):
+    store = PrivateTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"),
+                                event_broker=SQLEventBroker(db=str(broker_db)))
+    store.event_broker.publish({"sender_id": "someone", "event": "action", "name": "action_listen"})
+    with sqlite3.connect(broker_db) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -25,6 +25,7 @@ from actions.enrollment_answers import (
 from actions.corrections import correct
 from actions.handoff import hand_over
 from actions.replies import say
+from bot.core.submission import submission_of
 from bot.core import enrollment
 from bot import store
 from bot.core.enrollment import ApplicationIncomplete, Ending
@@ -69,7 +70,7 @@ class ActionConcludeEnrollment(Action):
         result = None
         if ending.stores_enrollment:
             try:
-                submission = enrollment.submission(app, conversation_of(tracker, language), answered_at(tracker))
+                submission = submission_of(app, conversation_of(tracker, language), answered_at(tracker))
                 result = await asyncio.to_thread(store.submit_enrollment, store_engine(), submission)
             except ApplicationIncomplete as problem:
                 # Something was skipped (e.g. an answer typed as an intent payload): ask again.

@@ -17,20 +17,20 @@ the database enforce uniqueness:
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import base64
 import hashlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Callable, Mapping, Optional, Sequence, TypeVar
+from typing import Any, Callable, Optional, TypeVar
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from bot.core.identity import mask_id_number, mask_phone, normalize_phone
-from bot.core.records import (  # noqa: F401  (the store's inputs, defined in the core)
+from bot.core.identity import mask_id_number, mask_phone
+from bot.core.records import (  # noqa: F401 - the store's inputs, defined in the core, importable here too
     SCREENING_OUTCOMES,
     ConsentGiven,
     DeductionAuthorizationGiven,
@@ -39,10 +39,6 @@ from bot.core.records import (  # noqa: F401  (the store's inputs, defined in th
 from bot.store import pii
 from bot.store.audit import Actor, audit
 from bot.store.models import (
-    CONSENT_KINDS,
-    CONSENT_PARTIES,
-    SCREENING_ANSWERS,
-    SEXES,
     ConsentRecord,
     DeductionAuthorization,
     Enroller,

@@ -19,9 +19,7 @@ from actions.enrollment_answers import (
     answered_at,
     application_of,
     conversation_of,
-    reset_answers,
-    store_engine,
-)
+    reset_answers, )
 from actions.corrections import correct
 from actions.handoff import hand_over
 from actions.replies import say
@@ -30,6 +28,7 @@ from bot.core import enrollment
 from bot import store
 from bot.core.enrollment import ApplicationIncomplete, Ending
 from bot.core.handoff import HandoffReason
+from bot.store.aio import configured_store
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +89,7 @@ async def _stored(dispatcher: CollectingDispatcher, tracker: Tracker, app: enrol
     """The enrollment stored, or the events that send the form back when it cannot be."""
     try:
         submission = submission_of(app, conversation_of(tracker, language), answered_at(tracker))
-        return await asyncio.to_thread(store.submit_enrollment, store_engine(), submission)
+        return await configured_store().submit_enrollment(submission)
     except ApplicationIncomplete as problem:
         # Something was skipped (e.g. an answer typed as an intent payload): ask again.
         log.warning("enrollment incomplete at conclusion: %s", problem)

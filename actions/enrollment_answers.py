@@ -14,8 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 
 from actions import privacy
-from bot.core import answers, enrollment, settings, typed_identity
-from bot import store
+from bot.core import answers, enrollment, typed_identity
 from bot.core.enrollment import Application
 from bot.core.submission import Origin
 from bot.core.identity import IdentityError, mask_phone
@@ -35,11 +34,6 @@ class Checked:
     def say(self, response: Text, **values: Any) -> "Checked":
         self.responses.append((response, values))
         return self
-
-
-def store_engine():
-    """The enrollment store (DATABASE_URL, or the local SQLite file)."""
-    return store.engine_for(settings.database_url())
 
 
 def answers_of(tracker: Tracker) -> Dict[Text, Any]:

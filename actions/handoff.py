@@ -7,7 +7,6 @@ server is down.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Text
@@ -18,10 +17,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.conversation import language_of
-from actions.enrollment_answers import application_of, conversation_of, store_engine
+from actions.enrollment_answers import application_of, conversation_of
 from actions.replies import say
-from bot import store
 from bot.core.handoff import CLEARED_SLOTS, HandoffReason, handover
+from bot.store.aio import configured_store
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +31,8 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
     language = language_of(tracker)
     decided = handover(application_of(tracker), reason, language, datetime.now(timezone.utc), extra)
     try:
-        await asyncio.to_thread(store.open_handoff_ticket, store_engine(), decided,
-                                conversation_id=tracker.sender_id,
-                                channel=conversation_of(tracker, language).channel)
+        await configured_store().open_handoff_ticket(decided, conversation_id=tracker.sender_id,
+                                                     channel=conversation_of(tracker, language).channel)
     except SQLAlchemyError:
         log.exception("could not open a handoff ticket")
         say(dispatcher, "utter_handoff_unavailable", language)

@@ -46,11 +46,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core import enrollment, settings
-from bot import store
 from bot.core.handoff import CLEARED_SLOTS, HandoffReason, handover
 from bot.core.language import DEFAULT_LANGUAGE, normalise_language
 from bot.core.plan.clock import today_in_china
 from bot.store.sealed_slots import unsealed
+from bot.store.aio import configured_store
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +117,8 @@ async def hand_over(output_channel: OutputChannel, nlg: NaturalLanguageGenerator
     application = enrollment.Application.of(enrollment.answers_in_slots(unsealed(tracker.get_slot)), today_in_china())
     decided = handover(application, reason, language, datetime.now(timezone.utc))
     try:
-        await asyncio.to_thread(store.open_handoff_ticket, store.engine_for(settings.database_url()), decided,
-                                conversation_id=tracker.sender_id,
-                                channel=tracker.get_latest_input_channel() or "unknown")
+        await configured_store().open_handoff_ticket(decided, conversation_id=tracker.sender_id,
+                                                     channel=tracker.get_latest_input_channel() or "unknown")
     except SQLAlchemyError:
         log.exception("could not open a handoff ticket from the Rasa server either")
         return None

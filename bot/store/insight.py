@@ -3,7 +3,7 @@
 Each fact carries the digest of the event it came from, unique in the database, and the consumer writes a
 batch of facts together with its new read position in one transaction: read again after a restart (or a
 message the broker delivers twice), an event adds nothing. No fact holds a text, a name or a number
-someone typed (bot.insight.facts decides what is kept).
+someone typed (bot.core.insight.facts decides what is kept).
 """
 from __future__ import annotations
 

@@ -12,13 +12,17 @@ import json
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from bot.core import enrollment, slots
+
 FALLBACK_ACTION = "action_default_fallback"
 FALLBACK_INTENT = "nlu_fallback"
-PERSONAL_SLOTS = frozenset({"member_name", "id_number", "phone"})
+PERSONAL_SLOTS = frozenset({enrollment.MEMBER_NAME, enrollment.ID_NUMBER, enrollment.PHONE})
 VALUE_SLOTS = frozenset({
-    "language", "requested_slot", "relationship", "privacy_consent", "health_consent", "member_agreement",
-    "truthful_declaration", "deduction_authorization", "enrollment_confirmed",
+    slots.LANGUAGE, slots.REQUESTED_SLOT, enrollment.RELATIONSHIP, enrollment.PRIVACY_CONSENT,
+    enrollment.HEALTH_CONSENT, enrollment.MEMBER_AGREEMENT, enrollment.TRUTHFUL_DECLARATION,
+    enrollment.DEDUCTION_AUTHORIZATION, enrollment.CONFIRMATION,
 })
+SCREENING_SLOTS = frozenset(enrollment.screening_answer_key(f"H{n}") for n in range(1, 10))
 SET = "set"
 _MAX = 60  # every kept value is a short code (a slot or response name, True/False, yes/no, zh/en)
 
@@ -71,7 +75,7 @@ def fact_of(event: dict[str, Any]) -> Optional[Fact]:
         return Fact(conversation, at, "form", _short(event.get("name")))
     if kind == "slot":
         name = event.get("name")
-        if name in VALUE_SLOTS or name in PERSONAL_SLOTS or str(name).startswith("screening_h"):
+        if name in VALUE_SLOTS or name in PERSONAL_SLOTS or name in SCREENING_SLOTS:
             return Fact(conversation, at, "slot", _short(name), _slot_value(name, event.get("value")))
         return None
     if kind in ("pause", "resume"):

@@ -13,7 +13,8 @@ from datetime import date, datetime, timezone
 from typing import Iterable, Optional
 
 from bot.core.plan.clock import CHINA_TIME
-from bot.core.insight.facts import FALLBACK_INTENT, SET, Fact
+from bot.core import enrollment, slots
+from bot.core.insight.facts import FALLBACK_INTENT, SCREENING_SLOTS, SET, Fact
 
 FORM = "enrollment_form"
 STAGES = ("started", "privacy_consent", "identity", "health_consent", "screening", "outcome",
@@ -30,13 +31,15 @@ ENDING_RESPONSES = {
     "utter_membership_not_disclosed": "already_member", "utter_enrollment_cancelled": "cancelled",
 }
 # A refused consent ends the attempt the moment it is answered "no".
-REFUSALS = {"privacy_consent": "privacy_refused", "health_consent": "health_consent_refused",
-            "member_agreement": "member_disagrees", "truthful_declaration": "declaration_refused",
-            "deduction_authorization": "authorization_refused"}
+REFUSALS = {enrollment.PRIVACY_CONSENT: "privacy_refused", enrollment.HEALTH_CONSENT: "health_consent_refused",
+            enrollment.MEMBER_AGREEMENT: "member_disagrees",
+            enrollment.TRUTHFUL_DECLARATION: "declaration_refused",
+            enrollment.DEDUCTION_AUTHORIZATION: "authorization_refused"}
 SCREENING_OUTCOMES = ("declined", "deferred", "manual_review")
 # The slot answered "yes"/set that means a stage was reached.
-STAGE_SLOTS = {"privacy_consent": "privacy_consent", "phone": "identity", "health_consent": "health_consent",
-               "deduction_authorization": "authorization"}
+STAGE_SLOTS = {enrollment.PRIVACY_CONSENT: "privacy_consent", enrollment.PHONE: "identity",
+               enrollment.HEALTH_CONSENT: "health_consent", enrollment.DEDUCTION_AUTHORIZATION: "authorization"}
+AFTER_SCREENING = (enrollment.TRUTHFUL_DECLARATION, enrollment.DEDUCTION_AUTHORIZATION, enrollment.CONFIRMATION)
 
 
 def china_day(at: float) -> date:
@@ -145,18 +148,18 @@ class Conversation:
 
     def _on_slot(self, fact: Fact) -> None:
         name, value = fact.name or "", fact.value
-        if name == "language" and value:
+        if name == slots.LANGUAGE and value:
             self.language = value
-        if name == "requested_slot":
+        if name == slots.REQUESTED_SLOT:
             self.question = value
         attempt = self.attempt
         if attempt is None:
             return
-        if name == "requested_slot" and value:
+        if name == slots.REQUESTED_SLOT and value:
             attempt.last_question = value
-            if value in ("truthful_declaration", "deduction_authorization", "enrollment_confirmed"):
+            if value in AFTER_SCREENING:
                 attempt.stages.add("outcome")  # the screening said eligible
-        if name.startswith("screening_h") and value is not None:
+        if name in SCREENING_SLOTS and value is not None:
             attempt.stages.add("screening")
         if name in STAGE_SLOTS and value in ("True", SET):
             attempt.stages.add(STAGE_SLOTS[name])

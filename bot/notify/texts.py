@@ -1,5 +1,9 @@
 """What each notice says, in Chinese and English: the one place notice texts live. Short, plain, one
-thing per notice; money and dates formatted by Babel for the family's locale (zh_CN or en)."""
+thing per notice; money and dates formatted by Babel for the family's locale (zh_CN or en).
+
+`notice_text` is the message itself (customer-service message, web chat, REST callback);
+`template_fields` fills a WeChat template message (first, keyword1, keyword2, remark) for a user who
+has not written for 48 hours: a heading, the membership number, the gist, and the notice as the remark."""
 from __future__ import annotations
 
 from datetime import date
@@ -33,6 +37,13 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
               "（每例不超过 {per_case}）。编号 {number}。",
         "en": "Reminder: this period's share is deducted on {deduction_on}. There are {cases} cases, so you "
               "pay at most {at_most} (at most {per_case} per case). Membership {number}.",
+    },
+    "deferred_reminder": {
+        "zh": "您好！{enrolled_on}您给家人报名时，还在等检查结果。如果结果已经出来、排除了肿瘤，"
+              "回复“报名”就可以重新报名。不需要提醒了，请回复“退订”。",
+        "en": "Hello! When you applied for your family member on {enrolled_on}, they were waiting for test "
+              "results. If the results are in and a tumour is ruled out, reply \"enroll\" to apply again. "
+              "To stop these notices, reply \"stop\".",
     },
     "waiting_period_end": {
         "zh": "好消息：您家人的等待期已经结束，从{cover_start}起开始保障（编号 {number}）。",
@@ -76,4 +87,40 @@ def notice_text(kind: str, language: str, params: Mapping[str, Any], *, plan: Pl
     if kind == "waiting_period_end":
         return TEXTS["waiting_period_end"][lang].format(
             cover_start=day(date.fromisoformat(params["cover_start"]), lang), number=number)
+    if kind == "deferred_reminder":
+        return TEXTS["deferred_reminder"][lang].format(enrolled_on=day(date.fromisoformat(params["enrolled_on"]), lang))
     raise ValueError(f"no text for notice kind {kind!r}")
+
+
+# A template message's heading and gist (keyword2), per kind and language.
+HEADINGS: Mapping[str, Mapping[str, str]] = {
+    "decision": {"zh": "审核结果通知", "en": "Your review result"},
+    "deduction": {"zh": "扣款提醒", "en": "Deduction reminder"},
+    "waiting_period_end": {"zh": "保障开始通知", "en": "Your cover starts"},
+    "deferred_reminder": {"zh": "报名提醒", "en": "A reminder to apply"},
+}
+GISTS: Mapping[str, Mapping[str, str]] = {
+    "approve": {"zh": "审核通过", "en": "Approved"},
+    "decline": {"zh": "这次不能加入", "en": "Cannot join this time"},
+    "deduction": {"zh": "{deduction_on}扣款，最多{at_most}", "en": "Deducted on {deduction_on}, at most {at_most}"},
+    "waiting_period_end": {"zh": "从{cover_start}起保障", "en": "Covered from {cover_start}"},
+    "deferred_reminder": {"zh": "结果出来后可以重新报名", "en": "Apply again once the results are in"},
+}
+
+
+def template_fields(kind: str, language: str, params: Mapping[str, Any], *,
+                    plan: PlanConfig | None = None) -> dict[str, str]:
+    """The values of a WeChat template message for this notice, in the family's language."""
+    plan = plan or load_plan()
+    lang = _language(language)
+    if kind == "decision":
+        gist = GISTS[params["decision"]][lang]
+    elif kind == "deduction":
+        gist = GISTS[kind][lang].format(deduction_on=day(date.fromisoformat(params["deduction_on"]), lang),
+                                        at_most=money(Decimal(params["at_most"]), lang, plan.currency))
+    elif kind == "waiting_period_end":
+        gist = GISTS[kind][lang].format(cover_start=day(date.fromisoformat(params["cover_start"]), lang))
+    else:
+        gist = GISTS[kind][lang]
+    return {"first": HEADINGS[kind][lang], "keyword1": params.get("enrollment_number", ""), "keyword2": gist,
+            "remark": notice_text(kind, language, params, plan=plan)}

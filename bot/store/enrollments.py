@@ -30,7 +30,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from bot.identity import mask_id_number, mask_phone, normalize_phone
-from bot.store import pii
+from bot.store import outbox, pii
 from bot.store.audit import Actor, audit
 from bot.store.models import (
     CONSENT_KINDS,
@@ -398,6 +398,8 @@ def _submit(session: Session, sub: EnrollmentSubmission) -> SubmissionResult:
             currency=given.currency, schedule=given.schedule, text_version=given.version,
             authorized_at=given.authorized_at,
         ))
+    if enrollment.status == "deferred":
+        outbox.queue_deferred_reminder(session, enrollment, enroller, now=now)
     audit(session, Actor("assistant", sub.sender_id), "enrollment.submitted",
           f"enrollment:{enrollment.enrollment_number}",
           {"status": enrollment.status, "reasons": list(sub.outcome_reasons),

@@ -1,6 +1,6 @@
 """The enrollment's ends and turns: concluding it, cancelling, correcting an answer, the other parent.
 
-Thin adapters: what an ending means and what gets stored is decided by bot.enrollment; these actions
+Thin adapters: what an ending means and what gets stored is decided by bot.core.enrollment; these actions
 read the conversation, call it and the store, and answer with domain responses.
 """
 from __future__ import annotations
@@ -25,9 +25,10 @@ from actions.enrollment_answers import (
 from actions.corrections import correct
 from actions.handoff import hand_over
 from actions.replies import say
-from bot import enrollment, store
-from bot.enrollment import ApplicationIncomplete, Ending
-from bot.handoff import HandoffReason
+from bot.core import enrollment
+from bot import store
+from bot.core.enrollment import ApplicationIncomplete, Ending
+from bot.core.handoff import HandoffReason
 
 log = logging.getLogger(__name__)
 

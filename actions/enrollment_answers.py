@@ -1,6 +1,6 @@
 """Reading and checking enrollment answers from the conversation, shared by the form and corrections.
 
-Each `check_<answer>` takes what the user typed, asks the core (bot.enrollment, bot.identity, the plan)
+Each `check_<answer>` takes what the user typed, asks the core (bot.core.enrollment, bot.core.identity, the plan)
 whether it is acceptable, and returns the slot updates plus the responses that explain a refusal. The
 form validator and the correction action both use them, so an answer is checked the same way however it
 arrives.
@@ -14,13 +14,14 @@ from typing import Any, Callable, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 
 from actions import privacy
-from bot import answers, enrollment, settings, store
-from bot.enrollment import Application, Conversation
-from bot.identity import IdentityError, mask_phone
-from bot.plan.clock import today_in_china
-from bot.plan.config import load_plan
-from bot.plan.eligibility import check_age
-from bot.sealed_slots import unsealed
+from bot.core import answers, enrollment, settings
+from bot import store
+from bot.core.enrollment import Application, Conversation
+from bot.core.identity import IdentityError, mask_phone
+from bot.core.plan.clock import today_in_china
+from bot.core.plan.config import load_plan
+from bot.core.plan.eligibility import check_age
+from bot.store.sealed_slots import unsealed
 
 
 @dataclass
@@ -88,7 +89,7 @@ def check_relationship(value: Any, tracker: Tracker) -> Checked:
 
 
 def check_member_name(value: Any, tracker: Tracker) -> Checked:
-    """A name is read as a person would (bot.answers): an ordinary or plan word can be a name, while
+    """A name is read as a person would (bot.core.answers): an ordinary or plan word can be a name, while
     "我爸", "你好", "是的" or a question is not one."""
     text = str(value or "")
     reading = answers.read_name_answer(text)

@@ -16,9 +16,10 @@ from actions import privacy
 from actions.conversation import language_of
 from actions.enrollment_answers import check_choice, conversation_of, store_engine
 from actions.replies import say
-from bot import enrollment, store
-from bot.identity import IdentityError
-from bot.plan.clock import today_in_china
+from bot.core import enrollment
+from bot import store
+from bot.core.identity import IdentityError
+from bot.core.plan.clock import today_in_china
 from bot.store import Actor
 
 _CLEARED = {"withdrawal_id_number": None, "withdrawal_confirmed": None, "masked_id": None}

@@ -5,7 +5,7 @@ One run, everything bounded and on loopback only:
 1. baseline: `rasa init --no-prompt` in a scratch folder (trains the starter bot; timed), then
    `rasa run` from that folder (REST channel only, in-memory tracker store, no action server);
 2. this assistant: a full, cold `rasa train --domain domain --fixed-model-name bench` into the scratch
-   folder (fresh Rasa cache, so nothing is reused; timed), then started with bot.launcher's own
+   folder (fresh Rasa cache, so nothing is reused; timed), then started with bot.ops.launcher's own
    `assistant_running` on free ports with a temporary DATA_DIR;
 3. both driven by the same aiohttp client through POST /webhooks/rest/webhook, closed loop, no think
    time: conversations one at a time, then 10 and 50 at once. The baseline says hello / great / bye
@@ -138,7 +138,7 @@ def baseline_running(folder: Path, port: int, env: dict, log: Path) -> Iterator[
     with open(log, "ab") as output:
         process = subprocess.Popen(command, cwd=folder, env=env, stdout=output, stderr=output,
                                    start_new_session=True)
-    from bot.launcher import answers  # the launcher's own health probe
+    from bot.ops.launcher import answers  # the launcher's own health probe
 
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
@@ -306,7 +306,7 @@ def bench_baseline(scratch: Path) -> dict:
 
 
 def bench_assistant(scratch: Path, model: Optional[Path] = None, config: Optional[Path] = None) -> dict:
-    print("this assistant: full rasa train, then bot.launcher.assistant_running", flush=True)
+    print("this assistant: full rasa train, then bot.ops.launcher.assistant_running", flush=True)
     env = base_environment(scratch, "cache-assistant")
     if model is None:
         training = timed_run([RASA, "train", "--domain", "domain", "--fixed-model-name", "bench",
@@ -324,7 +324,7 @@ def bench_assistant(scratch: Path, model: Optional[Path] = None, config: Optiona
                        "DATABASE_URL": f"sqlite:///{data_dir / 'enrollment.db'}",
                        "TRACKER_DB": str(data_dir / "tracker.db"), "RASA_TELEMETRY_ENABLED": "false",
                        "SQLALCHEMY_SILENCE_UBER_WARNING": "1"})
-    from bot import launcher
+    from bot.ops import launcher
 
     saved_model, launcher.MODEL = launcher.MODEL, scratch / "bench.tar.gz"
     counter = iter(range(10_000))

@@ -38,7 +38,7 @@ class RunningAssistant:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     def start(self) -> None:
-        from bot import launcher
+        from bot.ops import launcher
 
         self._stack = ExitStack()
         self._stack.enter_context(launcher.assistant_running(self.rasa_port, self.action_port,
@@ -68,7 +68,7 @@ class RunningAssistant:
 
     def api_headers(self) -> dict[str, str]:
         """What an internal caller sends to the HTTP API: a JWT signed with the API secret (never ?token=)."""
-        from bot.rasa_auth import authorization
+        from bot.rasa.api_token import authorization
 
         return authorization(self.token, "tests")
 
@@ -131,7 +131,7 @@ def postgres_server():
     from sqlalchemy import create_engine
     from sqlalchemy.exc import OperationalError
 
-    from bot import settings
+    from bot.core import settings
 
     url = settings.get("TEST_POSTGRES_URL")
     if not url:

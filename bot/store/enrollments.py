@@ -1,7 +1,7 @@
 """Enrollments: storing a submission in one transaction, finding memberships, withdrawing, consents.
 
 The plan's rules (who is eligible, what the screening outcome is, when cover starts) are decided in
-bot.plan before anything reaches here; the store keeps what it is given, encrypts the ID number and lets
+bot.core.plan before anything reaches here; the store keeps what it is given, encrypts the ID number and lets
 the database enforce uniqueness:
 
 - the same conversation submitting the same member again gets its first enrollment back ('existing');
@@ -29,7 +29,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from bot.identity import mask_id_number, mask_phone, normalize_phone
+from bot.core.identity import mask_id_number, mask_phone, normalize_phone
+from bot.core.records import (  # noqa: F401  (the store's inputs, defined in the core)
+    SCREENING_OUTCOMES,
+    ConsentGiven,
+    DeductionAuthorizationGiven,
+    EnrollmentSubmission,
+)
 from bot.store import outbox, pii
 from bot.store.audit import Actor, audit
 from bot.store.models import (
@@ -48,7 +54,6 @@ from bot.store.models import (
     utcnow,
 )
 
-SCREENING_OUTCOMES = ("eligible", "declined", "manual_review", "deferred")
 SUBMISSION_STATUSES = ("created", "existing", "already_member", "not_disclosed")
 LOOKUP_STATUSES = ("not_found", "yours", "not_disclosed", "limited")
 WITHDRAWAL_STATUSES = ("withdrawn", "not_found", "not_active")
@@ -61,96 +66,6 @@ _ATTEMPTS = 8
 _RETRYABLE_PGCODES = {"40P01", "40001"}
 
 T = TypeVar("T")
-
-
-# ---------------------------------------------------------------------------------------------- inputs
-
-
-@dataclass(frozen=True)
-class ConsentGiven:
-    """A consent: `given_by` is whose consent it is, `answered_by` who typed the yes (default: the same)."""
-
-    kind: str  # one of models.CONSENT_KINDS
-    version: str  # text version from the plan configuration
-    given_at: datetime  # aware
-    given_by: str = "enroller"
-    answered_by: Optional[str] = None
-
-    def __post_init__(self) -> None:
-        if self.kind not in CONSENT_KINDS:
-            raise ValueError(f"consent kind must be one of {CONSENT_KINDS}, not {self.kind!r}")
-        if self.answered_by is None:
-            object.__setattr__(self, "answered_by", self.given_by)
-        for party in (self.given_by, self.answered_by):
-            if party not in CONSENT_PARTIES:
-                raise ValueError(f"consent party must be one of {CONSENT_PARTIES}, not {party!r}")
-
-
-@dataclass(frozen=True)
-class DeductionAuthorizationGiven:
-    """The enroller's explicit yes to the recurring deduction, with what was shown to them."""
-
-    per_case_cap: Decimal
-    schedule: str  # as shown, e.g. "14th and 28th of each month"
-    version: str
-    authorized_at: datetime
-    currency: str = "CNY"
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.per_case_cap, Decimal):
-            object.__setattr__(self, "per_case_cap", Decimal(str(self.per_case_cap)))
-
-
-@dataclass(frozen=True)
-class EnrollmentSubmission:
-    """Everything the assistant collected, after bot.plan decided the outcome and the dates.
-
-    `id_number` is the plain, normalised number (bot.identity's parse result); the store encrypts it.
-    `conversation_id` is the idempotency key together with the member: a retried submission of the same
-    conversation returns the first enrollment, so it must be stable across retries of one submission.
-    An 'eligible' outcome with a deduction authorization becomes the ACTIVE membership; without one it is
-    kept as 'eligible' (passed screening, not sharing cases). Other outcomes are stored as they are.
-    """
-
-    conversation_id: str
-    channel: str
-    sender_id: str  # channel-namespaced, e.g. "rest:abc"
-    language: str
-    relationship: str
-    member_name: str = field(repr=False)
-    id_number: str = field(repr=False)
-    phone: Optional[str] = field(repr=False)
-    birth_date: date = field(repr=False)
-    sex: str = field(repr=False)  # female | male
-    outcome: str
-    outcome_reasons: Sequence[str]
-    screening_answers: Mapping[str, str]
-    consents: Sequence[ConsentGiven]
-    enrolled_on: date
-    authorization: Optional[DeductionAuthorizationGiven] = None
-    waiting_period_end: Optional[date] = None
-    cover_start: Optional[date] = None
-
-    def __post_init__(self) -> None:
-        if self.outcome not in SCREENING_OUTCOMES:
-            raise ValueError(f"outcome must be one of {SCREENING_OUTCOMES}, not {self.outcome!r}")
-        for question, answer in self.screening_answers.items():
-            if answer not in SCREENING_ANSWERS:
-                raise ValueError(f"answer to {question} must be one of {SCREENING_ANSWERS}, not {answer!r}")
-        object.__setattr__(self, "sex", getattr(self.sex, "value", self.sex))  # bot.identity.Sex or str
-        if self.sex not in SEXES:
-            raise ValueError(f"sex must be one of {SEXES}")
-        if self.phone is not None:
-            object.__setattr__(self, "phone", normalize_phone(self.phone))
-        object.__setattr__(self, "outcome_reasons", tuple(self.outcome_reasons))
-        object.__setattr__(self, "consents", tuple(self.consents))
-        object.__setattr__(self, "screening_answers", dict(self.screening_answers))
-
-    @property
-    def enrollment_status(self) -> str:
-        if self.outcome == "eligible":
-            return "active" if self.authorization is not None else "eligible"
-        return self.outcome
 
 
 # --------------------------------------------------------------------------------------------- results
@@ -554,7 +469,7 @@ def withdraw_membership(engine: Engine, actor: Actor, *, enrollment_number: Opti
                         id_number: Optional[str] = None) -> WithdrawalResult:
     """End an active membership, found by enrollment number or by ID number, and audit it.
 
-    A later submission for the same member is then allowed (and starts a new waiting period, as bot.plan
+    A later submission for the same member is then allowed (and starts a new waiting period, as bot.core.plan
     computes it). Withdrawing twice is harmless: the second call answers 'not_active'.
     """
     if (enrollment_number is None) == (id_number is None):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Optional
 
 from sqlalchemy import and_, or_, select, update
@@ -27,8 +27,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.plan.clock import CHINA_TIME
-from bot.plan.config import PlanConfig, load_plan
+from bot.core.notice_schedule import morning_of
+from bot.core.plan.config import PlanConfig, load_plan
 from bot.store.audit import Actor, audit, refuse_personal_data
 from bot.store.models import (
     DeductionAuthorization,
@@ -172,7 +172,7 @@ def queue_deferred_reminder(session: Session, enrollment: Enrollment, enroller: 
         idempotency_key=f"deferred_reminder:{number}", kind="deferred_reminder", enrollment_id=enrollment.id,
         recipient=enroller.sender_id, channel=enroller.channel, language=enrollment.language,
         params={"enrolled_on": enrollment.enrolled_on.isoformat(), "enrollment_number": number},
-        due_at=datetime.combine(day, time(after.quiet_hours_end), CHINA_TIME), status="pending", attempts=0,
+        due_at=morning_of(day, plan=plan), status="pending", attempts=0,
         created_at=now))
     if new:
         audit(session, _SYSTEM, "notice.queued", f"enrollment:{number}", {"kind": "deferred_reminder"})

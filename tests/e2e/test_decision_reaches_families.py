@@ -36,7 +36,7 @@ from bot.channels.wechat_api import WeChatClient
 from bot.console.rasa_api import RasaClient
 from bot.notify.delivery import Delivery
 from bot.notify.service import Notifier
-from bot.settings import PROJECT_ROOT
+from bot.core.settings import PROJECT_ROOT
 from bot.store.decisions import get_decision
 from bot.store.outbox import list_notices
 from tests.conftest import assistant_started, free_port

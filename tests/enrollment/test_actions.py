@@ -8,8 +8,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.enrollment import ActionConcludeEnrollment, ActionCorrectAnswer
 from actions.enrollment_form import ValidateEnrollmentForm
-from bot import enrollment, store
-from bot.enrollment import Application, Conversation
+from bot.core import enrollment
+from bot import store
+from bot.core.enrollment import Application, Conversation
 from tests.enrollment.helpers import FATHER_ID, MOTHER_ID, SCREENING_KEYS, TODAY, answers, tracker
 
 DOMAIN = Domain.load("domain").as_dict()
@@ -238,7 +239,7 @@ async def test_a_store_outage_is_said_plainly_and_a_retry_stores_exactly_one(enr
 async def test_a_resumed_form_keeps_the_answers_given_before_even_sealed():
     """Coming back: the form starts again after "好的" and checks the answers it finds (which the
     conversation store keeps sealed) without refusing the name for the "yes"."""
-    from bot.sealed_slots import seal
+    from bot.store.sealed_slots import seal
 
     prefilled = {**before("phone"), "id_number": seal(MOTHER_ID)}
     values, responses = await validate(prefilled, text="好的", intent="affirm",

@@ -3,8 +3,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot import enrollment
-from bot.enrollment import Application, ApplicationIncomplete, Conversation, Ending
+from bot.core import enrollment
+from bot.core.enrollment import Application, ApplicationIncomplete, Conversation, Ending
 from tests.enrollment.helpers import (
     FATHER_ID, MOTHER_ID, SCREENING_KEYS, TODAY, TOO_OLD_ID, TOO_YOUNG_ID, answers,
 )

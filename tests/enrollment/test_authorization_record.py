@@ -5,10 +5,11 @@ from datetime import datetime, timezone
 import pytest
 from rasa.shared.core.domain import Domain
 
-from bot import enrollment, store
-from bot.enrollment import Application, Conversation
-from bot.plan.config import load_plan
-from bot.plan.facts import plan_facts
+from bot.core import enrollment
+from bot import store
+from bot.core.enrollment import Application, Conversation
+from bot.core.plan.config import load_plan
+from bot.core.plan.facts import plan_facts
 from tests.enrollment.helpers import TODAY, answers
 
 AT = datetime(2026, 11, 28, 2, 0, tzinfo=timezone.utc)

@@ -11,8 +11,9 @@ from actions import privacy
 from actions.enrollment import ActionConcludeEnrollment
 from actions.enrollment_form import ValidateEnrollmentForm
 from actions.withdrawal import ValidateWithdrawalForm
-from bot import enrollment, store
-from bot.enrollment import Application, Conversation
+from bot.core import enrollment
+from bot import store
+from bot.core.enrollment import Application, Conversation
 from tests.enrollment.helpers import MOTHER_ID, TODAY, answers, tracker
 
 DOMAIN = Domain.load("domain").as_dict()

@@ -5,8 +5,9 @@ from rasa.shared.core.domain import Domain
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.withdrawal import ActionWithdraw, ValidateWithdrawalForm
-from bot import enrollment, store
-from bot.enrollment import Application, Conversation
+from bot.core import enrollment
+from bot import store
+from bot.core.enrollment import Application, Conversation
 from tests.enrollment.helpers import MOTHER_ID, TODAY, answers, tracker
 
 DOMAIN = Domain.load("domain").as_dict()

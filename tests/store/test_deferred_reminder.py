@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 from bot.notify.service import Notifier
-from bot.plan.config import load_plan
+from bot.core.plan.config import load_plan
 from bot.store import submit_enrollment
 from bot.store.outbox import list_notices, opt_out_of_notices
 from notice_fakes import edge_and_delivery

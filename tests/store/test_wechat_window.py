@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot import settings
+from bot.core import settings
 from bot.notify.service import Notifier
 from bot.store import create_staff, submit_enrollment
 from bot.store.decisions import decide

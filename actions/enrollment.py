@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -29,6 +30,7 @@ from bot.core import enrollment
 from bot import store
 from bot.core.enrollment import ApplicationIncomplete, Ending
 from bot.core.handoff import HandoffReason
+from bot.core.plan.config import load_plan
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,12 @@ class ActionConcludeEnrollment(Action):
         events: List[EventType] = _slot_events(reset_answers())
         for response in _ENDING_RESPONSES.get(ending, []):
             say(dispatcher, response, language, **member)
+
+        if ending is Ending.DEFERRED and result is not None:  # the store queued the reminder with it
+            after = load_plan().after
+            if after is not None:
+                say(dispatcher, "utter_deferred_reminder_promised", language, deferred_reminder_date=(
+                    submission.enrolled_on + timedelta(days=after.deferred_reminder_days)))
 
         decision = app.decision
         if ending in (Ending.DECLINED, Ending.MANUAL_REVIEW) and decision is not None:

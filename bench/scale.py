@@ -442,7 +442,7 @@ def kept_form(messages: list[str]):
     """Texts as the conversation store keeps them (bot/rasa/tracker_store.py): ID numbers and phones masked,
     and the member's name blanked once the enrollment ended. Applied to both sides of a comparison, so a
     conversation compares equal whether or not its enrollment has ended yet."""
-    from bot.core.enrollment import read_name
+    from bot.core.typed_identity import read_name
     from bot.core.identity import IdentityError
     from bot.core.personal_data import mask_personal_numbers
     from bot.rasa.tracker_store import BLANK

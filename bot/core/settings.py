@@ -31,6 +31,9 @@ SETTINGS: dict[str, Setting] = {
     for s in [
         Setting("DATA_DIR", str(PROJECT_ROOT / "var"),
                 "Local data folder: SQLite databases, generated keys and tokens, logs."),
+        Setting("TEST_TODAY", "",
+                "Tests and demos only: the date (YYYY-MM-DD) the plan counts as today, so dates and ages in "
+                "answers do not move with the calendar. Ignored with the production endpoints."),
         Setting("RASA_PORT", "5005", "Port of the Rasa server (REST webhook, socket.io, HTTP API)."),
         Setting("ACTION_PORT", "5055", "Port of the action server."),
         Setting("ACTION_ENDPOINT_URL", "",

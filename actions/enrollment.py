@@ -25,7 +25,7 @@ from actions.corrections import correct
 from actions.handoff import hand_over
 from actions.replies import say
 from bot.core.submission import submission_of
-from bot.core import enrollment
+from bot.core import enrollment, slots
 from bot import store
 from bot.core.enrollment import ApplicationIncomplete, Ending
 from bot.core.handoff import HandoffReason
@@ -106,12 +106,12 @@ async def _stored(dispatcher: CollectingDispatcher, tracker: Tracker, app: enrol
         # Something was skipped (e.g. an answer typed as an intent payload): ask again.
         log.warning("enrollment incomplete at conclusion: %s", problem)
         say(dispatcher, "utter_how_to_correct", language)
-        return [SlotSet("enrollment_confirmed", None), FollowupAction("enrollment_form")]
+        return [SlotSet(enrollment.CONFIRMATION, None), FollowupAction("enrollment_form")]
     except SQLAlchemyError:
         log.exception("the enrollment store failed while submitting")
         say(dispatcher, "utter_store_unavailable", language)
-        return [SlotSet("enrollment_confirmed", None),
-                SlotSet("handoff_reason", HandoffReason.STORE_FAILURE.value),
+        return [SlotSet(enrollment.CONFIRMATION, None),
+                SlotSet(slots.HANDOFF_REASON, HandoffReason.STORE_FAILURE.value),
                 FollowupAction("enrollment_form")]
 
 
@@ -130,7 +130,7 @@ def _explain_screening(dispatcher: CollectingDispatcher, app: enrollment.Applica
         if ending is Ending.DECLINED:
             say(dispatcher, "utter_offer_person_to_contest", language)
     if ending is Ending.DECLINED:
-        return [SlotSet("handoff_reason", HandoffReason.CONTEST_DECLINED.value)]
+        return [SlotSet(slots.HANDOFF_REASON, HandoffReason.CONTEST_DECLINED.value)]
     return []
 
 
@@ -146,10 +146,10 @@ def _confirmed(dispatcher: CollectingDispatcher, app: enrollment.Application, re
     else:
         say(dispatcher, "utter_enrollment_done", language, enrollment_number=result.enrollment_number,
             waiting_period_end=result.waiting_period_end, cover_start=result.cover_start)
-        events.append(SlotSet("enrollment_number", result.enrollment_number))
+        events.append(SlotSet(slots.ENROLLMENT_NUMBER, result.enrollment_number))
     other = enrollment.other_parent(app.answer(enrollment.RELATIONSHIP))
     if other:
-        events += [SlotSet("offered_relationship", other), SlotSet("pending_offer", "other_parent")]
+        events += [SlotSet(slots.OFFERED_RELATIONSHIP, other), SlotSet(slots.PENDING_OFFER, "other_parent")]
         say(dispatcher, f"utter_offer_other_parent_{other}", language)
     return events
 
@@ -193,10 +193,10 @@ class ActionAcceptOffer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        events: List[EventType] = [SlotSet("pending_offer", None), SlotSet("offered_relationship", None)]
-        if tracker.get_slot("pending_offer") == "other_parent":
+        events: List[EventType] = [SlotSet(slots.PENDING_OFFER, None), SlotSet(slots.OFFERED_RELATIONSHIP, None)]
+        if tracker.get_slot(slots.PENDING_OFFER) == "other_parent":
             events += [*_slot_events(reset_answers()),
-                       SlotSet("relationship", tracker.get_slot("offered_relationship"))]
+                       SlotSet(enrollment.RELATIONSHIP, tracker.get_slot(slots.OFFERED_RELATIONSHIP))]
         return events
 
 
@@ -208,8 +208,8 @@ class ActionDeclineOffer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        events: List[EventType] = [SlotSet("pending_offer", None), SlotSet("offered_relationship", None)]
-        if tracker.get_slot("pending_offer") == "resume":
+        events: List[EventType] = [SlotSet(slots.PENDING_OFFER, None), SlotSet(slots.OFFERED_RELATIONSHIP, None)]
+        if tracker.get_slot(slots.PENDING_OFFER) == "resume":
             say(dispatcher, "utter_resume_declined", language_of(tracker))
             return events + _slot_events(reset_answers())
         say(dispatcher, "utter_anything_else", language_of(tracker))

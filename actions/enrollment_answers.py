@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 
 from actions import privacy
-from bot.core import answers, enrollment, typed_identity
+from bot.core import answers, enrollment, slots, typed_identity
 from bot.core.enrollment import Application
 from bot.core.submission import Origin
 from bot.core.identity import IdentityError, mask_phone
@@ -112,14 +112,14 @@ def check_id_number(value: Any, tracker: Tracker) -> Checked:
 
     stated = typed_identity.stated_birth_date(text)
     if stated is not None and stated != member.birth_date:
-        mismatches = int(tracker.get_slot("birth_date_mismatches") or 0) + 1
+        mismatches = int(tracker.get_slot(slots.BIRTH_DATE_MISMATCHES) or 0) + 1
         checked = Checked({**refused, "birth_date_mismatches": float(mismatches)})
         if mismatches >= load_plan().handoff.birth_date_mismatches:
             checked.slots["handoff_reason"] = "birth_date_mismatch"
             return checked.say("utter_birth_date_mismatch_person")
         return checked.say("utter_birth_date_mismatch")
 
-    if enrollment.sex_contradicts(tracker.get_slot("relationship"), member):
+    if enrollment.sex_contradicts(tracker.get_slot(enrollment.RELATIONSHIP), member):
         return Checked(refused).say("utter_id_sex_mismatch")
 
     refusal = privacy.enrollment_refusal(privacy.member_lookup(tracker, member.number))

@@ -21,6 +21,7 @@ from actions.enrollment_answers import application_of, conversation_of
 from actions.replies import say
 from bot.core.handoff import CLEARED_SLOTS, HandoffReason, handover
 from bot.store.aio import configured_store
+from bot.core import slots
 
 log = logging.getLogger(__name__)
 
@@ -52,5 +53,5 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        reason = HandoffReason.from_hint(tracker.get_slot("handoff_reason"), HandoffReason.USER_REQUEST)
+        reason = HandoffReason.from_hint(tracker.get_slot(slots.HANDOFF_REASON), HandoffReason.USER_REQUEST)
         return await hand_over(dispatcher, tracker, reason)

@@ -16,7 +16,7 @@ from actions import privacy
 from actions.conversation import language_of
 from actions.enrollment_answers import check_choice, conversation_of
 from actions.replies import say
-from bot.core import typed_identity
+from bot.core import slots, typed_identity
 from bot.core.identity import IdentityError
 from bot.core.plan.clock import today_in_china
 from bot.store import Actor
@@ -60,8 +60,8 @@ class ActionWithdraw(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         language = language_of(tracker)
         events = [SlotSet(name, value) for name, value in _CLEARED.items()]
-        id_number = tracker.get_slot("withdrawal_id_number")
-        if tracker.get_slot("withdrawal_confirmed") is not True or not id_number:
+        id_number = tracker.get_slot(slots.WITHDRAWAL_ID_NUMBER)
+        if tracker.get_slot(slots.WITHDRAWAL_CONFIRMED) is not True or not id_number:
             say(dispatcher, "utter_withdrawal_kept", language)
             return events
         actor = Actor("assistant", conversation_of(tracker, language).sender_id)
@@ -71,4 +71,4 @@ class ActionWithdraw(Action):
             return events
         say(dispatcher, "utter_withdrawn", language, masked_id=result.masked_id,
             withdrawal_number=result.enrollment_number)
-        return events + [SlotSet("withdrawal_number", result.enrollment_number)]
+        return events + [SlotSet(slots.WITHDRAWAL_NUMBER, result.enrollment_number)]

@@ -20,7 +20,7 @@ def ratio(a: Optional[float], b: Optional[float]) -> Optional[float]:
 
 def verdicts(base: dict, ours: dict) -> list[dict]:
     def level(result, concurrency):
-        return next(l for l in result["levels"] if l["concurrency"] == concurrency)
+        return next(row for row in result["levels"] if row["concurrency"] == concurrency)
 
     rasa_mem = next(m for m in ours["memory"] if m["name"] == "Rasa server")["peak_rss_mb"]
     checks = [
@@ -62,8 +62,8 @@ def markdown(result: dict) -> str:
                for r in (base, ours)}
         cells = [f"{mem[r['name']]} MB" if mem[r["name"]] else "— (none)" for r in (base, ours)]
         lines.append(f"| {name} peak RSS | {cells[0]} | {cells[1]} |")
-    done = sum(l["successful_conversations"] for l in ours["levels"])
-    total = sum(l["conversations"] for l in ours["levels"])
+    done = sum(level["successful_conversations"] for level in ours["levels"])
+    total = sum(level["conversations"] for level in ours["levels"])
     stored = ours.get("stored_enrollments") or {}
     lines += [f"| whole enrollments that succeeded (measured levels) | — | {done} of {total} |",
               f"| enrollments in the store (incl. 2 warm-up) | — | "
@@ -82,23 +82,23 @@ def chart(result: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     base, ours = result["baseline"]["levels"], result["assistant"]["levels"]
-    labels = [l["level"] for l in ours]
+    labels = [level["level"] for level in ours]
     x = range(len(labels))
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
     width = 0.14
     for i, (pct, shade) in enumerate((("p50_ms", 0.45), ("p95_ms", 0.7), ("p99_ms", 0.95))):
-        left.bar([p - 0.375 + i * 0.15 for p in x], [l[pct] or 0 for l in base], width,
+        left.bar([p - 0.375 + i * 0.15 for p in x], [level[pct] or 0 for level in base], width,
                  color=plt.cm.Greys(shade), label=f"baseline {pct[:3]}")
-        left.bar([p + 0.075 + i * 0.15 for p in x], [l[pct] or 0 for l in ours], width,
+        left.bar([p + 0.075 + i * 0.15 for p in x], [level[pct] or 0 for level in ours], width,
                  color=plt.cm.Blues(shade), label=f"assistant {pct[:3]}")
     left.set_xticks(list(x), labels)
     left.set_yscale("log")
     left.set_ylabel("turn latency (ms, log scale)")
     left.set_title("Turn latency: baseline (grey) vs this assistant (blue)")
     left.legend(fontsize=7, ncol=2)
-    right.bar([p - 0.2 for p in x], [l["msgs_per_s"] or 0 for l in base], 0.4, color="grey",
+    right.bar([p - 0.2 for p in x], [level["msgs_per_s"] or 0 for level in base], 0.4, color="grey",
               label="baseline")
-    right.bar([p + 0.2 for p in x], [l["msgs_per_s"] or 0 for l in ours], 0.4, color="tab:blue",
+    right.bar([p + 0.2 for p in x], [level["msgs_per_s"] or 0 for level in ours], 0.4, color="tab:blue",
               label="this assistant")
     right.set_xticks(list(x), labels)
     right.set_ylabel("messages per second")

@@ -240,4 +240,4 @@ def sex_contradicts(relationship: Optional[str], member: IdNumber) -> bool:
 
 
 def relationship_allowed(relationship: Optional[str], plan: Optional[PlanConfig] = None) -> bool:
-    return bool(relationship) and is_allowed_relationship(relationship, plan=plan)
+    return bool(relationship and is_allowed_relationship(relationship, plan=plan))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -232,7 +233,7 @@ def port(name: str) -> int:
     return number
 
 
-def secret_from_file(setting: str, filename: str, generate) -> str:
+def secret_from_file(setting: str, filename: str, generate: Callable[[], str]) -> str:
     """A secret from the environment, or from DATA_DIR/filename, created with `generate()` on first use.
 
     The file is written whole under a temporary name (mode 0600) and then linked into place, which

@@ -17,7 +17,7 @@ from notice_fakes import APP_ID, APP_SECRET, RASA_TOKEN, edge_and_delivery
 from test_deferred_reminder import deferred
 from test_notifier import china, member
 
-NOTIFIER = """
+NOTIFIER = f"""
 import asyncio, sys
 from datetime import datetime, timedelta
 import aiohttp
@@ -31,9 +31,9 @@ database_url, edge, worker, now = sys.argv[1:5]
 clock = lambda: datetime.fromisoformat(now)
 
 async def main():
-    wechat = WeChatClient({app_id!r}, {app_secret!r}, edge)
+    wechat = WeChatClient({APP_ID!r}, {APP_SECRET!r}, edge)
     async with aiohttp.ClientSession() as http:
-        delivery = Delivery(http, wechat=wechat, rasa=RasaClient(http, edge, {token!r}))
+        delivery = Delivery(http, wechat=wechat, rasa=RasaClient(http, edge, {RASA_TOKEN!r}))
         notifier = Notifier(engine_for(database_url), delivery, clock=clock, lease=timedelta(minutes=2),
                             worker=worker, batch=1)
         for _ in range(6):
@@ -41,7 +41,7 @@ async def main():
     await wechat.close()
 
 asyncio.run(main())
-""".format(app_id=APP_ID, app_secret=APP_SECRET, token=RASA_TOKEN)
+"""
 
 
 async def two_notifier_processes(database_url: str, now: str):

@@ -7,7 +7,7 @@ tests/notify/test_notice_catalogs.py checks that both have every message, transl
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -29,7 +29,7 @@ def catalog_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: str) -> Translations:
     """The language's catalog, compiled from its .po file (fuzzy entries left out)."""
     with catalog_path(language).open("rb") as po:

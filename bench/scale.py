@@ -438,35 +438,65 @@ def align(expected: list[str], kept: list[str]) -> list[tuple[int, int]]:
     return pairs
 
 
-def kept_form(messages: list[str]):
-    """Texts as the conversation store keeps them (bot/rasa/tracker_store.py): ID numbers and phones masked,
-    and the member's name blanked once the enrollment ended. Applied to both sides of a comparison, so a
-    conversation compares equal whether or not its enrollment has ended yet."""
+def forgettable_names(messages: list[str]) -> list[str]:
+    """What the conversation store may blank once the enrollment ends (bot/rasa/tracker_store.py): the
+    values the member_name slot held. The scripts give the member's name third (bench/conversations.py);
+    the slot holds the name read from it ("王秀英"), and first the answer as typed ("她叫王秀英") when the
+    form's text mapping filled it, which depends on how the model understood the answer."""
     from bot.core.enrollment import read_name
     from bot.core.identity import IdentityError
-    from bot.core.personal_data import mask_personal_numbers
-    from bot.rasa.tracker_store import BLANK
 
-    # The scripts give the member's name third (bench/conversations.py). The store forgets both the
-    # answer as typed ("她叫王秀英", which the form's text mapping held first) and the name itself.
-    names = [messages[2]] if len(messages) > 2 else []
+    if len(messages) < 3:
+        return []
+    names = [messages[2]]
     try:
         names.append(read_name(messages[2]))
-    except (IdentityError, IndexError):
+    except IdentityError:
         pass
+    return list(dict.fromkeys(name for name in names if len(name.strip()) >= 2))
 
-    def as_kept(text):
-        if not isinstance(text, str):
-            return text
-        text = mask_personal_numbers(text)
-        for name in names:
-            text = text.replace(name, BLANK * len(name))
-        return text
-    return as_kept
+
+def kept_forms(messages: list[str]) -> list[tuple[frozenset, object]]:
+    """Each way the store may keep what was sent: (the names forgotten, text -> text as kept), the most
+    forgotten first. Every way masks ID numbers and phones and blanks the forgotten names with the store's
+    own functions; none forgotten is how an enrollment that has not ended is kept."""
+    from itertools import combinations
+
+    from bot.core.personal_data import mask_everywhere
+    from bot.rasa.tracker_store import blank_names
+
+    names = forgettable_names(messages)
+    ways = []
+    for size in range(len(names), -1, -1):
+        for forgotten in combinations(names, size):
+            def as_kept(text, forgotten=frozenset(forgotten)):
+                return blank_names(mask_everywhere(text), forgotten) if isinstance(text, str) else text
+            ways.append((frozenset(forgotten), as_kept))
+    return ways
 
 
 def compare(conversation: Conversation, events: list[dict]) -> dict:
-    """What the tracker holds against what the client sent and got.
+    """What the tracker holds against what the client sent and got, exactly: the tracker's texts as
+    stored against the sent and received texts as the store keeps them (kept_forms; the way that
+    explains the tracker best is taken, the most forgotten first on a tie). After a finished
+    enrollment the member's name must be forgotten ("name_kept" otherwise)."""
+    ways = [(forgotten, compare_as_kept(conversation, events, as_kept))
+            for forgotten, as_kept in kept_forms(conversation.messages)]
+    forgotten, best = min(ways, key=lambda way: way[1]["lost"] + way[1]["duplicates"])
+    name = forgettable_names(conversation.messages)[-1:]
+    best["name_kept"] = bool(conversation.succeeded() and name and name[0] not in forgotten
+                             and any(name[0] in str(e.get("text")) for e in conversation_texts(conversation)))
+    return best
+
+
+def conversation_texts(conversation: Conversation) -> list[dict]:
+    """What the client sent and got, as {"text": ...}."""
+    texts = [{"text": message} for message in conversation.messages]
+    return texts + [r for a in conversation.attempts for r in a.replies]
+
+
+def compare_as_kept(conversation: Conversation, events: list[dict], as_kept) -> dict:
+    """The comparison for one way of keeping (see compare).
 
     The REST channel keeps no client metadata (bot/channels/rest.py keeps only a language hint), so the
     tracker's user messages are aligned with the answered turns by their text, in order: a turn missing
@@ -475,10 +505,9 @@ def compare(conversation: Conversation, events: list[dict]) -> dict:
     replies the client got must be the tracker's bot messages up to the next user message."""
     answered = conversation.answered()
     turns = sorted(answered)
-    as_kept = kept_form(conversation.messages)
     expected = [as_kept(conversation.messages[t]) for t in turns]
     users = [(position, e) for position, e in enumerate(events) if e.get("event") == "user"]
-    kept = [as_kept(e.get("text")) for _, e in users]
+    kept = [e.get("text") for _, e in users]
     pairs = align(expected, kept)
     lost_user, dup_user = len(expected) - len(pairs), len(kept) - len(pairs)
     lost_bot = extra_bot = 0
@@ -494,7 +523,7 @@ def compare(conversation: Conversation, events: list[dict]) -> dict:
             if event.get("event") == "user":
                 break
             if event.get("event") == "bot":
-                following.append(as_kept(event.get("text")))
+                following.append(event.get("text"))
         stored = Counter(reply_parts(following))
         lost_bot += sum((got - stored).values())
         extra_bot += sum((stored - got).values())
@@ -622,6 +651,7 @@ def summarize(wave: Wave, trackers: dict[str, dict], enrollments: dict[str, list
                    for key in ("lost_user_messages", "lost_replies", "duplicate_user_messages",
                                "replies_not_received")},
         "not_exactly_as_sent": sum(not c["exact"] for c in comparisons.values()),
+        "names_kept_after_enrollment": sum(c["name_kept"] for c in comparisons.values()),
         "trackers_unreadable": len(unreadable),
         "completed": sum(c.finished for c in wave.conversations),
         "succeeded": sum(c.succeeded() for c in wave.conversations),
@@ -691,7 +721,8 @@ def checks(rows: list[dict], auth: dict, extra_rows: list[str]) -> list[str]:
     for row in rows:
         name = row["phase"]
         for key, want in (("http_5xx", 0), ("errors", 0), ("events_lost", 0), ("duplicates", 0),
-                          ("not_exactly_as_sent", 0), ("trackers_unreadable", 0), ("timed_out", 0)):
+                          ("not_exactly_as_sent", 0), ("names_kept_after_enrollment", 0),
+                          ("trackers_unreadable", 0), ("timed_out", 0)):
             if row[key] != want:
                 failed.append(f"{name}: {key} = {row[key]} (want {want})")
         if row["succeeded"] != row["users"]:

@@ -1,5 +1,5 @@
 """What the load tools say to the assistant, and how: shared by `make bench` (bench/benchmark.py) and
-`make scale-test` (bench/scale.py).
+`make scale-test` (bench/scale/).
 
 - `enrollment_conversation(index)`: the messages of one whole enrollment, Chinese for even indexes and
   English for odd ones (the end-to-end test's scripts), each with a member of its own;

@@ -20,13 +20,19 @@ integrators must send them):
 1. the main wave: USERS simulated enrollers at once (half Chinese, half English, each a whole enrollment
    with a member of its own: bench/conversations.py), each waiting a think time between turns, so the
    offered load stays near what the machine serves instead of piling up;
-2. the kill wave: more enrollers; once a share of their turns is done, one Rasa replica gets SIGTERM
-   (what Kubernetes sends) and the router moves its senders to the other.
+2. the SIGTERM wave: more enrollers; once a share of their turns is done, one Rasa replica gets SIGTERM
+   (what Kubernetes sends) and the router moves its senders to the other;
+3. the SIGKILL wave: that replica started again, more enrollers, and it gets SIGKILL (a crash, an OOM
+   kill) mid-turn. Its in-flight turns fail (a 502 or a reset) and are sent again with the same
+   message id (bot/channels/rest.py answers a message once), to the survivor, which may take the
+   conversation's lock within seconds (bot/rasa/lock_store.py): the p95 of those resent turns must
+   stay under 5 s, and no error may come from anything but the killed replica's in-flight turns.
 
 After each wave every conversation's tracker is read back through the HTTP API (an admin JWT for half
 of them, a sender-scoped JWT for the other half) and compared with what the client sent and received:
 each user message exactly once and in order, each reply the client got right after it ("events lost",
-"duplicates"); the enrollment store must hold exactly one active enrollment per enroller and nothing
+"duplicates"), the texts exactly as the private store keeps them (numbers masked, the member's name
+forgotten once the enrollment ended, and then never left in); the enrollment store must hold exactly one active enrollment per enroller and nothing
 else. It prints the table, writes bench/results/scale.{json,md} and exits 1 when a check fails.
 
 One job per module: router.py (nginx and its config), cluster.py (databases, secrets, starting the

@@ -98,7 +98,8 @@ async def enroll(session, url: str, wave: Wave, conversation: Conversation, rng:
                 try:
                     status, body, headers = await post_message(
                         session, url, conversation.sender, message, timeout_s=REQUEST_TIMEOUT_S,
-                        headers={"X-Sender-Id": conversation.sender, **wave.headers})
+                        headers={"X-Sender-Id": conversation.sender, **wave.headers},
+                        message_id=f"{conversation.sender}-t{turn}")  # the same id when sent again
                     record.status, record.upstream = status, headers.get("X-Upstream", "")
                     record.replies = body if isinstance(body, list) else []
                     if status != 200:

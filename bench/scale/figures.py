@@ -50,6 +50,7 @@ def summarize(wave: Wave, trackers: dict[str, dict], enrollments: dict[str, list
         "turns_per_s": round(len(latencies) / wave.wall_s, 2) if wave.wall_s else None,
         "load_average_1min": round(os.getloadavg()[0], 2),
     }
+    summary.update(kill_figures(wave, attempts, errors))
     if wave.kill:
         summary["kill"] = dict(wave.kill, **moved_conversations(wave))
     elif wave.replicas != "2":
@@ -102,3 +103,19 @@ def moved_conversations(wave: Wave) -> dict:
             "turns_in_flight_at_kill": in_flight,
             "turns_it_answered_while_stopping": drained,
             "turns_the_router_sent_on_after_a_refused_connection": retried}
+
+
+def kill_figures(wave: Wave, attempts: list, errors: list) -> dict:
+    """Turns sent again after a failed attempt (their own latency: how long the resent turn waited for
+    the conversation's lock and was processed), and the errors that are not the killed replica's
+    in-flight turns: those that did not reach it, or came after it had exited."""
+    resent = [a.seconds for a in attempts if a.attempt > 1 and a.status == 200]
+    of_the_kill = []
+    if wave.kill:
+        victim, exited = f"127.0.0.1:{wave.kill['port']}", wave.kill["at_s"] + wave.kill["seconds_to_exit"]
+        of_the_kill = [a for a in errors if a.started <= exited + 1 and (a.status is None or a.status >= 500)
+                       and (not a.upstream or a.upstream.endswith(victim))]
+    outside = [a for a in errors if not any(a is b for b in of_the_kill)]
+    return {"resent_turns": len(resent), "resent_p95_ms": percentile_ms(resent, 95),
+            "errors_of_the_kill": len(of_the_kill), "errors_outside_kill": len(outside),
+            "http_5xx_outside_kill": sum(1 for a in outside if a.status and a.status >= 500)}

@@ -5,12 +5,13 @@ from __future__ import annotations
 def markdown(result: dict) -> str:
     rows = result["phases"]
     lines = [f"Measured {result['when']} on {result['machine']}: {result['setup']}", "",
-             "| phase | replicas | users (zh/en) | turns | p50 ms | p95 ms | errors | events lost | duplicates "
-             "| enrollments stored |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| phase | replicas | users (zh/en) | turns | p50 ms | p95 ms | errors (of the kill) | 5xx outside "
+             "the kill | resent turns, p95 ms | events lost | duplicates | enrollments stored |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['phase']} | {r['replicas']} | {r['users']} ({r['zh_users']}/{r['en_users']}) | "
-                     f"{r['turns']} | {r['p50_ms']} | {r['p95_ms']} | {r['errors']} | {r['events_lost']} | "
+                     f"{r['turns']} | {r['p50_ms']} | {r['p95_ms']} | {r['errors']} ({r['errors_of_the_kill']}) | "
+                     f"{r['http_5xx_outside_kill']} | {r['resent_turns']}, {r['resent_p95_ms']} | {r['events_lost']} | "
                      f"{r['duplicates']} | {r['enrollment_rows']} of {r['users']} |")
     lines.append("")
     for r in rows:
@@ -42,7 +43,8 @@ def markdown(result: dict) -> str:
 
 def print_row(row: dict) -> None:
     shown = {k: row[k] for k in ("phase", "replicas", "users", "max_concurrent_users", "turns", "p50_ms",
-                                 "p95_ms", "errors", "events_lost", "duplicates", "succeeded",
+                                 "p95_ms", "errors", "errors_outside_kill", "resent_turns", "resent_p95_ms",
+                                 "events_lost", "duplicates", "succeeded",
                                  "enrollment_rows", "wall_s")}
     print(f"  {shown}", flush=True)
     if row["errors"]:

@@ -17,7 +17,8 @@ from typing import Optional
 
 from bench.scale import RESULTS
 from bench.scale.api_auth import api_auth_checks
-from bench.scale.cluster import Cluster, scratch_folder, snapshot_model, start_cluster, warm_up
+from bench.scale.cluster import (
+    Cluster, check_models_loaded, scratch_folder, snapshot_model, start, start_cluster, warm_up)
 from bench.scale.enrollers import Wave, new_conversations, run_wave
 from bench.scale.figures import summarize
 from bench.scale.report import markdown, print_row
@@ -33,15 +34,14 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.scale", description=bench.scale.__doc__,
                                      formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--users", type=int, default=200, help="enrollers of the main wave (default 200)")
-    parser.add_argument("--kill-users", type=int, default=40, help="enrollers of the kill wave (default 40)")
+    parser.add_argument("--kill-users", type=int, default=40,
+                        help="enrollers of each kill wave, SIGTERM and SIGKILL (default 40)")
     parser.add_argument("--think", type=float, nargs=2, default=(8.0, 16.0), metavar=("MIN", "MAX"),
                         help="think time between turns in the main wave, seconds (default 8 16)")
     parser.add_argument("--kill-think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"),
                         help="think time in the kill wave (default 1 3)")
     parser.add_argument("--kill-after", type=float, default=0.3,
                         help="share of the kill wave's turns done before the kill (default 0.3)")
-    parser.add_argument("--kill-signal", default="TERM", choices=("TERM", "KILL", "INT"),
-                        help="what the replica gets (default TERM, as Kubernetes sends)")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (logs, nginx.conf)")
     parser.add_argument("--name", default="scale", help="results file name (default scale)")
@@ -86,27 +86,47 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 
 def run_waves(cluster: Cluster, args: argparse.Namespace) -> dict:
-    """The main wave, then the kill wave; each read back and summed up; the checks."""
-    url, secret, tag = f"{cluster.router}/webhooks/rest/webhook", cluster.env["RASA_API_TOKEN"], uuid.uuid4().hex[:6]
+    """The main wave, the SIGTERM wave, then (the replica started again) the SIGKILL wave; each read
+    back and summed up; the checks."""
+    tag = uuid.uuid4().hex[:6]
     main_wave = Wave("normal", new_conversations(0, args.users, tag), tuple(args.think),
                      ramp_s=args.think[1], headers=cluster.rest_headers)
-    asyncio.run(run_wave(url, main_wave, args.seed))
+    asyncio.run(run_wave(f"{cluster.router}/webhooks/rest/webhook", main_wave, args.seed))
     rows = [read_back(cluster, main_wave)]
-    kill_wave = Wave(f"kill ({args.kill_signal.lower()})", new_conversations(args.users, args.kill_users, tag),
-                     tuple(args.kill_think), ramp_s=args.kill_think[1], replicas="2 → 1",
-                     headers=cluster.rest_headers)
+    waves = [main_wave]
     victim = cluster.replicas[-1][0]
-    asyncio.run(run_wave(url, kill_wave, args.seed + 1, victim=victim, kill_after=args.kill_after,
-                         kill_signal=getattr(signal, f"SIG{args.kill_signal}")))
-    rows.append(read_back(cluster, kill_wave))
-    problems = strangers_and_crashes(cluster, (main_wave, kill_wave), victim)
-    auth = asyncio.run(api_auth_checks(cluster.public, cluster.router, secret, main_wave.conversations[0].sender,
-                                       main_wave.conversations[1].sender))
+    for n, sig in enumerate(("TERM", "KILL")):
+        if sig == "KILL":
+            restart(cluster, victim)
+        wave = kill_wave(cluster, args, tag, args.users + n * args.kill_users, sig, victim, args.seed + 1 + n)
+        rows.append(read_back(cluster, wave))
+        waves.append(wave)
+    problems = strangers_and_crashes(cluster, tuple(waves), victim)
+    auth = asyncio.run(api_auth_checks(cluster.public, cluster.router, cluster.env["RASA_API_TOKEN"],
+                                       main_wave.conversations[0].sender, main_wave.conversations[1].sender))
     return {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}",
             "setup": setup_text(cluster, args), "phases": rows, "api_auth": auth,
             "failed": checks(rows, auth, problems),
             "parameters": {k: v for k, v in vars(args).items() if k not in ("keep", "name")}}
+
+
+def kill_wave(cluster: Cluster, args: argparse.Namespace, tag: str, first: int, sig: str, victim,
+              seed: int) -> Wave:
+    """Enrollers at a faster pace; once a share of their turns is done, SIG`sig` to the victim."""
+    wave = Wave(f"kill ({sig.lower()})", new_conversations(first, args.kill_users, tag), tuple(args.kill_think),
+                ramp_s=args.kill_think[1], replicas="2 → 1", headers=cluster.rest_headers)
+    asyncio.run(run_wave(f"{cluster.router}/webhooks/rest/webhook", wave, seed, victim=victim,
+                         kill_after=args.kill_after, kill_signal=getattr(signal, f"SIG{sig}")))
+    return wave
+
+
+def restart(cluster: Cluster, victim) -> None:
+    """The replica that got SIGTERM, started again (as Kubernetes restarts a pod) and serving a model."""
+    env = next(env for service, env in cluster.replicas if service is victim)
+    start(victim, env, cluster.logs)
+    launcher.wait_until_ready([victim])
+    check_models_loaded(cluster.rasa_ports, cluster.env["RASA_API_TOKEN"])
 
 
 def read_back(cluster: Cluster, wave: Wave) -> dict:
@@ -134,7 +154,7 @@ def setup_text(cluster: Cluster, args: argparse.Namespace) -> str:
             f"(endpoints.production.yml: PostgreSQL tracker store, Redis lock store) → nginx round "
             f"robin → {len(cluster.rasa_ports)} action servers → PostgreSQL enrollment store; REST "
             f"channel with X-Sender-Id, think time {args.think[0]:g}-{args.think[1]:g} s (main) and "
-            f"{args.kill_think[0]:g}-{args.kill_think[1]:g} s (kill wave); turn latency = one POST "
+            f"{args.kill_think[0]:g}-{args.kill_think[1]:g} s (kill waves); turn latency = one POST "
             "through the router until its replies.")
 
 

@@ -19,7 +19,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential libpq-dev \
  && rm -rf /var/lib/apt/lists/*
 COPY requirements.lock ./
-RUN python -m venv /app/.venv && /app/.venv/bin/pip install -r requirements.lock
+# The runtime lock only (no test tools), every file checked against its hash.
+RUN python -m venv /app/.venv && /app/.venv/bin/pip install --require-hashes -r requirements.lock
 
 FROM ${NODE_IMAGE} AS web-deps
 WORKDIR /app

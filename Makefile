@@ -8,12 +8,12 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # The model is retrained only when something it is trained from has changed.
 TRAINING_INPUTS := $(shell find domain -name '*.yml') config.yml $(shell find data -name '*.yml') $(wildcard bot/rasa/nlu/*.py) bot/core/language.py
 
-.PHONY: run test setup train validate pytest story-test clean
+.PHONY: run test setup train validate pytest story-test clean lint format lock
 
 run: setup $(MODEL)
 	$(BIN)/python -m bot.ops.launcher
 
-test: setup $(MODEL) validate pytest story-test nlu-alarm
+test: setup lint $(MODEL) validate pytest story-test nlu-alarm
 
 setup: $(VENV)/.installed web/node_modules/.installed
 
@@ -22,8 +22,27 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	npm ci --prefix web --no-audit --no-fund
 	@touch $@
 
-$(VENV)/.installed: requirements.lock scripts/setup-venv.sh
+$(VENV)/.installed: requirements.lock requirements-dev.lock scripts/setup-venv.sh
 	scripts/setup-venv.sh
+
+# Part of `make test`: ruff's lint rules over the tree (ruff.toml) and mypy over the core (mypy.ini).
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# Sorts the imports and formats the code (ruff.toml); not part of `make test`.
+format: $(VENV)/.installed
+	$(BIN)/ruff check --select I --fix .
+	$(BIN)/ruff format .
+
+# Regenerates the locks with hashes from requirements.in (runtime: the Docker image installs only this
+# one) and requirements-dev.in (tests and tools, constrained by the runtime lock). Versions already
+# locked are kept; to move one, change its .in line or run e.g. `make lock UPGRADE='-P babel'`.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+                --no-emit-index-url --no-emit-find-links $(UPGRADE)
+lock: $(VENV)/.installed
+	$(PIP_COMPILE) --output-file requirements.lock requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.in
 
 train: $(MODEL)
 

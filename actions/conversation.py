@@ -4,8 +4,9 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from bot.core.language import DEFAULT_LANGUAGE, Language, normalise_language
+from bot.core import slots
 
 
 def language_of(tracker: Tracker) -> Language:
     """The language the conversation is currently in (the `language` slot), zh when unknown."""
-    return normalise_language(tracker.get_slot("language")) or DEFAULT_LANGUAGE
+    return normalise_language(tracker.get_slot(slots.LANGUAGE)) or DEFAULT_LANGUAGE

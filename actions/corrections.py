@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 
 from actions.enrollment_answers import CHECKS, DEPENDENT_ANSWERS, Checked, application_of, check_choice
-from bot.core import answers
+from bot.core import answers, slots
 
 
 @dataclass
@@ -34,7 +34,7 @@ def _screening_key(tracker: Tracker, number: Optional[int]) -> Optional[Text]:
     keys = app.screening_keys
     if number is not None:
         return keys[number - 1] if 1 <= number <= len(keys) else None
-    asked = tracker.get_slot("requested_slot")
+    asked = tracker.get_slot(slots.REQUESTED_SLOT)
     before = keys[:keys.index(asked)] if asked in keys else keys
     answered = [key for key in before if app.answer(key) is not None]
     return answered[-1] if answered else None

@@ -14,9 +14,9 @@ from typing import Any, Callable, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 
 from actions import privacy
-from bot.core import answers, enrollment, settings
-from bot import store
-from bot.core.enrollment import Application, Conversation
+from bot.core import answers, enrollment, slots, typed_identity
+from bot.core.enrollment import Application
+from bot.core.submission import Origin
 from bot.core.identity import IdentityError, mask_phone
 from bot.core.plan.clock import today_in_china
 from bot.core.plan.config import load_plan
@@ -36,11 +36,6 @@ class Checked:
         return self
 
 
-def store_engine():
-    """The enrollment store (DATABASE_URL, or the local SQLite file)."""
-    return store.engine_for(settings.database_url())
-
-
 def answers_of(tracker: Tracker) -> Dict[Text, Any]:
     """The enrollment's answers, plain: the conversation store keeps the ID number and phone sealed."""
     return enrollment.answers_in_slots(unsealed(tracker.get_slot))
@@ -50,13 +45,13 @@ def application_of(tracker: Tracker, **overrides: Any) -> Application:
     return Application.of({**answers_of(tracker), **overrides}, today_in_china())
 
 
-def conversation_of(tracker: Tracker, language: str) -> Conversation:
+def conversation_of(tracker: Tracker, language: str) -> Origin:
     """The enrollment's origin; one submission key per conversation session (see the store's docs)."""
     session_started = next(
         (e.get("timestamp") for e in reversed(tracker.events) if e.get("event") == "session_started"), 0
     )
     channel = (tracker.get_latest_input_channel() or "unknown")
-    return Conversation(
+    return Origin(
         conversation_id=f"{tracker.sender_id}@{session_started:.3f}",
         channel=channel,
         sender_id=tracker.sender_id if ":" in tracker.sender_id else f"{channel}:{tracker.sender_id}",
@@ -98,7 +93,7 @@ def check_member_name(value: Any, tracker: Tracker) -> Checked:
     if reading.kind is not answers.NameReading.NOT_A_NAME:
         return Checked({"member_name": None}).say("utter_name_expected")
     try:
-        enrollment.read_name(text)
+        typed_identity.read_name(text)
     except IdentityError as problem:
         return Checked({"member_name": None}).say(f"utter_name_{problem.code}")
     return Checked({"member_name": None}).say("utter_name_expected")
@@ -109,22 +104,22 @@ def check_id_number(value: Any, tracker: Tracker) -> Checked:
     today = today_in_china()
     refused = {"id_number": None, "masked_id": None}
     try:
-        member = enrollment.read_id_number(text, today)
+        member = typed_identity.read_id_number(text, today)
     except IdentityError as problem:
         if problem.unsupported_document:
             refused = {**refused, "handoff_reason": "unsupported_document"}
         return Checked(refused).say(f"utter_id_number_{problem.code}")
 
-    stated = enrollment.stated_birth_date(text)
+    stated = typed_identity.stated_birth_date(text)
     if stated is not None and stated != member.birth_date:
-        mismatches = int(tracker.get_slot("birth_date_mismatches") or 0) + 1
+        mismatches = int(tracker.get_slot(slots.BIRTH_DATE_MISMATCHES) or 0) + 1
         checked = Checked({**refused, "birth_date_mismatches": float(mismatches)})
         if mismatches >= load_plan().handoff.birth_date_mismatches:
             checked.slots["handoff_reason"] = "birth_date_mismatch"
             return checked.say("utter_birth_date_mismatch_person")
         return checked.say("utter_birth_date_mismatch")
 
-    if enrollment.sex_contradicts(tracker.get_slot("relationship"), member):
+    if enrollment.sex_contradicts(tracker.get_slot(enrollment.RELATIONSHIP), member):
         return Checked(refused).say("utter_id_sex_mismatch")
 
     refusal = privacy.enrollment_refusal(privacy.member_lookup(tracker, member.number))
@@ -137,7 +132,7 @@ def check_id_number(value: Any, tracker: Tracker) -> Checked:
 
 def check_phone(value: Any, tracker: Tracker) -> Checked:
     try:
-        phone = enrollment.read_phone(str(value or ""))
+        phone = typed_identity.read_phone(str(value or ""))
     except IdentityError as problem:
         return Checked({"phone": None, "masked_phone": None}).say(f"utter_phone_{problem.code}")
     return Checked({"phone": phone, "masked_phone": mask_phone(phone)})

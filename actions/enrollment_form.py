@@ -27,7 +27,7 @@ from actions.conversation import language_of
 from actions.corrections import correct
 from actions.enrollment_answers import application_of, check_answer
 from actions.replies import say, send
-from bot.core import answers, enrollment
+from bot.core import answers, enrollment, slots
 from bot.store.sealed_slots import unseal
 
 # Answers about who the member is: several can come in one message.
@@ -52,7 +52,7 @@ class ValidateEnrollmentForm(FormValidationAction):
         app = application_of(tracker)
         due = set(app.questions())
         language = language_of(tracker)
-        asked = tracker.get_slot("requested_slot")
+        asked = tracker.get_slot(slots.REQUESTED_SLOT)
         text = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         candidates = {key: value for key, value in tracker.slots_to_validate().items() if key in due}

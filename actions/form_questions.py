@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of
 from actions.replies import say
+from bot.core import slots
 
 _REASONS = {
     "relationship": "utter_why_relationship",
@@ -51,6 +52,6 @@ class ActionExplainQuestion(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        asked = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
+        asked = tracker.get_slot(slots.REQUESTED_SLOT) if tracker.active_loop_name else None
         say(dispatcher, reason_for(asked, tracker.latest_message.get("text") or ""), language_of(tracker))
         return []

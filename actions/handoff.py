@@ -1,14 +1,12 @@
 """Handing the conversation to support staff: a ticket in the store, the conversation paused, the user
 told when a person will reply.
 
-The ticket's summary is what staff see first: the relationship, the member's age and how far the
-screening got, never the name, ID number or phone (bot.core.enrollment.handoff_summary). Pausing also clears
-the form's pending question, so nothing the user types while staff are in charge can answer a consent or
-a check; the form asks it again when the assistant is back.
+What a handoff is (the ticket's summary, what the user is told, which slots it clears) is decided once in
+bot.core.handoff.handover; the Rasa server's outage guard carries out the same handoff when the action
+server is down.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Text
@@ -19,11 +17,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.conversation import language_of
-from actions.enrollment_answers import application_of, conversation_of, store_engine
+from actions.enrollment_answers import application_of, conversation_of
 from actions.replies import say
-from bot.core import enrollment
-from bot import store
-from bot.core.handoff import HandoffReason, announcement
+from bot.core.handoff import CLEARED_SLOTS, HandoffReason, handover
+from bot.store.aio import configured_store
+from bot.core import slots
 
 log = logging.getLogger(__name__)
 
@@ -32,21 +30,18 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
                     extra: Optional[Dict[Text, Any]] = None) -> List[EventType]:
     """Open (or find) the ticket, tell the user, and pause: the events that do it."""
     language = language_of(tracker)
-    summary = {**enrollment.handoff_summary(application_of(tracker)), **(extra or {})}
+    decided = handover(application_of(tracker), reason, language, datetime.now(timezone.utc), extra)
     try:
-        await asyncio.to_thread(
-            store.create_handoff_ticket, store_engine(), conversation_id=tracker.sender_id,
-            channel=conversation_of(tracker, language).channel, language=language, reason=reason.value,
-            summary=summary)
+        await configured_store().open_handoff_ticket(decided, conversation_id=tracker.sender_id,
+                                                     channel=conversation_of(tracker, language).channel)
     except SQLAlchemyError:
         log.exception("could not open a handoff ticket")
         say(dispatcher, "utter_handoff_unavailable", language)
         return []
-    response, values = announcement(language, datetime.now(timezone.utc))
-    say(dispatcher, response, language, **values)
+    say(dispatcher, decided.response, language, **decided.values)
     # A paused conversation predicts nothing, not even listening; record the listen so that when staff
     # hand back (resume + the resume_conversation intent) the rules see an ordinary user turn.
-    return [SlotSet("handoff_reason", None), SlotSet("requested_slot", None), ConversationPaused(),
+    return [*(SlotSet(slot, None) for slot in CLEARED_SLOTS), ConversationPaused(),
             ActionExecuted("action_listen")]
 
 
@@ -58,5 +53,5 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        reason = HandoffReason.from_hint(tracker.get_slot("handoff_reason"), HandoffReason.USER_REQUEST)
+        reason = HandoffReason.from_hint(tracker.get_slot(slots.HANDOFF_REASON), HandoffReason.USER_REQUEST)
         return await hand_over(dispatcher, tracker, reason)

@@ -2,7 +2,6 @@
 say what still comes (the required reminder before each deduction)."""
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Text
 
@@ -11,9 +10,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of
-from actions.enrollment_answers import conversation_of, store_engine
+from actions.enrollment_answers import conversation_of
 from actions.replies import say
 from bot.store.outbox import opt_out_of_notices
+from bot.store.aio import configured_store
 
 
 class ActionStopNotices(Action):
@@ -24,6 +24,6 @@ class ActionStopNotices(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         language = language_of(tracker)
         sender_id = conversation_of(tracker, language).sender_id
-        await asyncio.to_thread(opt_out_of_notices, store_engine(), sender_id, now=datetime.now(timezone.utc))
+        await configured_store().run(opt_out_of_notices, sender_id, now=datetime.now(timezone.utc))
         say(dispatcher, "utter_notices_stopped", language)
         return []

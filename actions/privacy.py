@@ -14,6 +14,8 @@ from rasa_sdk import Tracker
 
 from bot import store
 from bot.store import MemberLookup
+from bot.store.aio import configured_engine
+from bot.core import slots
 
 
 def now_utc() -> datetime:
@@ -23,10 +25,10 @@ def now_utc() -> datetime:
 
 def member_lookup(tracker: Tracker, id_number: str) -> MemberLookup:
     """Look the (normalised) ID number up for this conversation's enroller, counting the look-up."""
-    from actions.enrollment_answers import conversation_of, store_engine  # that module uses this one
+    from actions.enrollment_answers import conversation_of  # that module uses this one
 
-    conversation = conversation_of(tracker, tracker.get_slot("language") or "zh")
-    return store.look_up_member(store_engine(), id_number, sender_id=conversation.sender_id,
+    conversation = conversation_of(tracker, tracker.get_slot(slots.LANGUAGE) or "zh")
+    return store.look_up_member(configured_engine(), id_number, sender_id=conversation.sender_id,
                                 channel=conversation.channel, at=now_utc())
 
 

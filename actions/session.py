@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.enrollment_answers import is_enrolling
 from bot.core.language import normalise_language
+from bot.core import slots
 
 
 class ActionSessionStart(Action):
@@ -32,12 +33,12 @@ class ActionSessionStart(Action):
             for name, value in tracker.current_slot_values().items()
             if value is not None and name != "session_started_metadata"
         )
-        metadata = tracker.get_slot("session_started_metadata") or {}
+        metadata = tracker.get_slot(slots.SESSION_STARTED_METADATA) or {}
         language = normalise_language(metadata.get("language")) if isinstance(metadata, dict) else None
         if language:
-            events.append(SlotSet("language", language))
+            events.append(SlotSet(slots.LANGUAGE, language))
         if is_enrolling(tracker):
             dispatcher.utter_message(response="utter_offer_resume")
-            events += [SlotSet("pending_offer", "resume"), SlotSet("requested_slot", None)]
+            events += [SlotSet(slots.PENDING_OFFER, "resume"), SlotSet(slots.REQUESTED_SLOT, None)]
         events.append(ActionExecuted("action_listen"))
         return events

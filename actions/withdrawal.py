@@ -14,13 +14,13 @@ from rasa_sdk.types import DomainDict
 
 from actions import privacy
 from actions.conversation import language_of
-from actions.enrollment_answers import check_choice, conversation_of, store_engine
+from actions.enrollment_answers import check_choice, conversation_of
 from actions.replies import say
-from bot.core import enrollment
-from bot import store
+from bot.core import slots, typed_identity
 from bot.core.identity import IdentityError
 from bot.core.plan.clock import today_in_china
 from bot.store import Actor
+from bot.store.aio import configured_store
 
 _CLEARED = {"withdrawal_id_number": None, "withdrawal_confirmed": None, "masked_id": None}
 
@@ -33,7 +33,7 @@ class ValidateWithdrawalForm(FormValidationAction):
                                             tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         language = language_of(tracker)
         try:
-            member = enrollment.read_id_number(str(value or ""), today_in_china())
+            member = typed_identity.read_id_number(str(value or ""), today_in_china())
         except IdentityError as problem:
             say(dispatcher, f"utter_id_number_{problem.code}", language)
             return {"withdrawal_id_number": None}
@@ -60,15 +60,15 @@ class ActionWithdraw(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         language = language_of(tracker)
         events = [SlotSet(name, value) for name, value in _CLEARED.items()]
-        id_number = tracker.get_slot("withdrawal_id_number")
-        if tracker.get_slot("withdrawal_confirmed") is not True or not id_number:
+        id_number = tracker.get_slot(slots.WITHDRAWAL_ID_NUMBER)
+        if tracker.get_slot(slots.WITHDRAWAL_CONFIRMED) is not True or not id_number:
             say(dispatcher, "utter_withdrawal_kept", language)
             return events
         actor = Actor("assistant", conversation_of(tracker, language).sender_id)
-        result = await asyncio.to_thread(store.withdraw_membership, store_engine(), actor, id_number=id_number)
+        result = await configured_store().withdraw_membership(actor, id_number=id_number)
         if result.status != "withdrawn":
             say(dispatcher, "utter_withdrawal_not_member", language)
             return events
         say(dispatcher, "utter_withdrawn", language, masked_id=result.masked_id,
             withdrawal_number=result.enrollment_number)
-        return events + [SlotSet("withdrawal_number", result.enrollment_number)]
+        return events + [SlotSet(slots.WITHDRAWAL_NUMBER, result.enrollment_number)]

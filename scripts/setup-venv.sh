@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Creates .venv with Python 3.10 if it is missing and installs the pinned dependencies.
-# Re-run by make whenever requirements.lock changes.
+# Creates .venv with Python 3.10 if it is missing and installs the locked dependencies: the runtime lock
+# and the development one (tests, lint, pip-tools), both with hashes (`make lock` writes them).
+# Re-run by make whenever a lock changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -11,7 +12,7 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys; assert sy
   "$python" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --upgrade "pip<24.1"
-echo "Installing pinned dependencies (requirements.lock); the first time takes a few minutes"
-"$VENV/bin/python" -m pip install --quiet -r requirements.lock
+echo "Installing locked dependencies (requirements.lock, requirements-dev.lock); the first time takes a few minutes"
+"$VENV/bin/python" -m pip install --quiet --require-hashes -r requirements.lock -r requirements-dev.lock
 "$VENV/bin/python" -m pip check
 touch "$VENV/.installed"

@@ -15,6 +15,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
 CHROMIUM = Path("/usr/bin/chromium")
+# The test clock: every assistant a test starts, and this process, count this day as today (TEST_TODAY),
+# so dates in answers and the ages of the test members stay what the tests expect, whatever the year.
+TEST_TODAY = "2026-11-28"
+os.environ["TEST_TODAY"] = TEST_TODAY
 
 
 def free_port() -> int:
@@ -89,7 +93,7 @@ def assistant_started(data_dir: Path, **settings: str) -> Iterator[RunningAssist
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make train` (make test trains it first).")
     saved = dict(os.environ)
-    os.environ.update({"DATA_DIR": str(data_dir), "RASA_API_TOKEN": "test-api-token",
+    os.environ.update({"DATA_DIR": str(data_dir), "RASA_API_TOKEN": "test-api-token", "TEST_TODAY": TEST_TODAY,
                        "DATABASE_URL": f"sqlite:///{data_dir / 'enrollment.db'}",
                        "TRACKER_DB": str(data_dir / "tracker.db"), **settings})
     assistant = RunningAssistant(data_dir=data_dir)

@@ -41,7 +41,7 @@ def forgettable_names(messages: list[str]) -> list[str]:
     values the member_name slot held. The scripts give the member's name third (bench/conversations.py);
     the slot holds the name read from it ("王秀英"), and first the answer as typed ("她叫王秀英") when the
     form's text mapping filled it, which depends on how the model understood the answer."""
-    from bot.core.enrollment import read_name
+    from bot.core.typed_identity import read_name
     from bot.core.identity import IdentityError
 
     if len(messages) < 3:

@@ -36,7 +36,7 @@ _GREETINGS = {"你好", "您好", "你们好", "哈喽", "嗨", "喂", "在吗",
               "good evening", "hi there", "hello there", "anyone there", "are you there", "你們好"}
 _YES_NO = {"是", "是的", "对", "对的", "好", "好的", "嗯", "嗯嗯", "可以", "行", "同意", "没有", "没", "不",
            "不是", "不对", "不用", "有", "有的", "确认", "yes", "no", "ok", "okay", "sure", "yep", "nope",
-           "yeah", "correct", "right", "fine", "wrong", "not sure", "不确定", "对的", "沒有"}
+           "yeah", "correct", "right", "fine", "wrong", "not sure", "不确定", "沒有"}
 _ZH_QUESTION = re.compile(r"[？?]|吗|嗎|呢$|什么|什麼|为什么|為什麼|为啥|怎么|怎麼|干嘛|干什么|多少|哪|几岁|能不能|"
                           r"可不可以|行不行|是不是|要不要|如何")
 _EN_QUESTION_WORDS = {"why", "what", "how", "can", "could", "do", "does", "did", "is", "are", "will",

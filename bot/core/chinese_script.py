@@ -8,7 +8,7 @@ converted.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Literal, Optional
 
 import opencc
@@ -17,7 +17,7 @@ Script = Literal["simplified", "traditional"]
 SCRIPTS: tuple[Script, ...] = ("simplified", "traditional")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _converter(config: str) -> "opencc.OpenCC":
     return opencc.OpenCC(config)
 

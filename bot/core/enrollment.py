@@ -1,4 +1,4 @@
-"""The enrollment application: what to ask next, when and why an enrollment ends, and what is stored.
+"""The enrollment application: what to ask next, and when and why an enrollment ends.
 
 An enrollment is a list of answers (the privacy consent, relationship, the member's name, ID number and
 phone, the health consent, the screening answers, the declaration, the deduction authorization and the
@@ -13,20 +13,16 @@ Answers are keyed by the form's slot names. Consents and confirmations are True/
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
 from typing import Any, Callable, Mapping, Optional
 
-from bot.core.identity import IdentityError, IdNumber, Sex, normalize_phone, parse_id_number, validate_name
+from bot.core.identity import IdentityError, IdNumber, Sex, parse_id_number
 from bot.core.plan.config import Outcome, PlanConfig, load_plan
 from bot.core.plan.cover import CoverDates, cover_dates
 from bot.core.plan.eligibility import AgeCheck, check_age, is_allowed_relationship
-from bot.core.plan.facts import deduction_schedule
 from bot.core.plan.screening import Decision, decide
-from bot.core.records import ConsentGiven, DeductionAuthorizationGiven, EnrollmentSubmission
 
 RELATIONSHIP = "relationship"
 MEMBER_NAME = "member_name"
@@ -237,58 +233,6 @@ def handoff_summary(app: Application, enrollment_number: Optional[str] = None) -
     return summary
 
 
-# ------------------------------------------------------------------------------------ reading answers
-
-_NAME_LEAD_INS = re.compile(
-    r"^(?:(?:她|他|我妈妈?|我爸爸?|我母亲|我父亲|我婆婆|我岳母|我公公|我岳父|老人|本人|我)?(?:的)?"
-    r"(?:名字|姓名)?(?:叫做?|是|为|：|:)\s*"
-    r"|(?:her|his|my|the)?\s*(?:mother'?s?|father'?s?|mom'?s?|dad'?s?)?\s*(?:full\s+)?name\s+is\s+"
-    r"|(?:she|he)\s+is\s+called\s+|(?:i\s+am|i'm|it's|it\s+is)\s+)",
-    re.IGNORECASE,
-)
-_ID_LIKE = re.compile(r"[0-9０-９][0-9０-９\s\-]{12,24}[0-9０-９Xxｘ]")
-_PHONE_LIKE = re.compile(r"(?:\+\s*86|0086|86)?[\s\-]*1[0-9\s\-]{10,14}")
-_STATED_DATE = re.compile(
-    r"(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})\s*(?:日|号)?")
-
-
-def read_name(text: str) -> str:
-    """The member's name from an answer like "她叫王秀英" or "her name is Mary Li", checked."""
-    text = unicodedata.normalize("NFKC", text or "").strip().rstrip("。.!！")
-    return validate_name(_NAME_LEAD_INS.sub("", text, count=1))
-
-
-def _without_stated_date(text: str) -> str:
-    return _STATED_DATE.sub(" ", text)
-
-
-def read_id_number(text: str, today: date) -> IdNumber:
-    """The ID number in an answer ("她的身份证是 110105 19491231 002x"), checked."""
-    text = unicodedata.normalize("NFKC", text or "")
-    found = _ID_LIKE.search(text)
-    return parse_id_number(found.group(0) if found else text, today=today)
-
-
-def stated_birth_date(text: str) -> Optional[date]:
-    """A birth date stated next to the ID number ("出生于1956年3月5日", "born 1956-03-05"), if any."""
-    text = unicodedata.normalize("NFKC", text or "")
-    without_id = _ID_LIKE.sub(" ", text)
-    found = _STATED_DATE.search(without_id)
-    if not found:
-        return None
-    try:
-        return date(int(found["y"]), int(found["m"]), int(found["d"]))
-    except ValueError:
-        return None
-
-
-def read_phone(text: str) -> str:
-    """The mobile number in an answer ("她手机是 +86 139-1234-5678"), checked and normalised."""
-    text = unicodedata.normalize("NFKC", text or "")
-    found = _PHONE_LIKE.search(_without_stated_date(text))
-    return normalize_phone(found.group(0) if found else text)
-
-
 def sex_contradicts(relationship: Optional[str], member: IdNumber) -> bool:
     """Whether the ID's sex contradicts the relationship (a "mother" whose ID says male)."""
     expected = _RELATIONSHIP_SEX.get(relationship or "")
@@ -296,94 +240,4 @@ def sex_contradicts(relationship: Optional[str], member: IdNumber) -> bool:
 
 
 def relationship_allowed(relationship: Optional[str], plan: Optional[PlanConfig] = None) -> bool:
-    return bool(relationship) and is_allowed_relationship(relationship, plan=plan)
-
-
-# ----------------------------------------------------------------------------------------- submission
-
-
-@dataclass(frozen=True)
-class Conversation:
-    """Where an enrollment comes from."""
-
-    conversation_id: str
-    channel: str
-    sender_id: str
-    language: str
-
-
-def submission(app: Application, conversation: Conversation,
-               answered_at: Mapping[str, datetime]) -> EnrollmentSubmission:
-    """The store submission for a finished enrollment, every answer checked again.
-
-    `answered_at` gives when each consent answer was given (from the conversation's events).
-    Raises ApplicationIncomplete when the answers do not make a complete, consistent enrollment.
-    """
-    ending = app.ending
-    if ending is None or not ending.stores_enrollment:
-        raise ApplicationIncomplete(f"nothing to store for ending {ending}")
-    try:
-        name = validate_name(app.answer(MEMBER_NAME) or "")
-        phone = normalize_phone(app.answer(PHONE) or "")
-        member = parse_id_number(app.answer(ID_NUMBER) or "", today=app.today)
-    except IdentityError as problem:
-        raise ApplicationIncomplete(f"{problem.field} no longer passes its check ({problem.code})") from None
-    if not relationship_allowed(app.answer(RELATIONSHIP), app.plan):
-        raise ApplicationIncomplete("relationship not allowed")
-    age = check_age(member.birth_date, app.today, plan=app.plan)
-    decision = app.decision
-    if not age.eligible or decision is None:
-        raise ApplicationIncomplete("age or screening not settled")
-
-    consents = []
-    for key, (kind, given_by) in CONSENTS.items():
-        if app.answer(key) is not True:
-            continue
-        given_at = answered_at.get(key)
-        if given_at is None:
-            raise ApplicationIncomplete(f"no time recorded for {key}")
-        consents.append(ConsentGiven(kind=kind, version=getattr(app.plan.consents, kind), given_at=given_at,
-                                     given_by=given_by, answered_by="enroller"))
-    required = [PRIVACY_CONSENT, HEALTH_CONSENT] + ([MEMBER_AGREEMENT] if app.answer(RELATIONSHIP) != "self" else [])
-    if ending is Ending.CONFIRMED:
-        required += [TRUTHFUL_DECLARATION, DEDUCTION_AUTHORIZATION]
-    missing = [key for key in required if app.answer(key) is not True]
-    if missing:
-        raise ApplicationIncomplete(f"consent missing: {', '.join(missing)}")
-
-    authorization = None
-    cover = None
-    if ending is Ending.CONFIRMED:
-        if decision.outcome is not Outcome.ELIGIBLE:
-            raise ApplicationIncomplete("confirmed without an eligible screening")
-        costs = app.plan.costs
-        authorization = DeductionAuthorizationGiven(
-            per_case_cap=costs.cap_per_case,
-            schedule=deduction_schedule(conversation.language, app.plan),  # as the user read it
-            version=app.plan.consents.deduction_authorization,
-            authorized_at=answered_at[DEDUCTION_AUTHORIZATION],
-            currency=app.plan.currency,
-        )
-        cover = app.cover
-
-    return EnrollmentSubmission(
-        conversation_id=conversation.conversation_id,
-        channel=conversation.channel,
-        sender_id=conversation.sender_id,
-        language=conversation.language,
-        relationship=app.answer(RELATIONSHIP),
-        member_name=name,
-        id_number=member.number,
-        phone=phone,
-        birth_date=member.birth_date,
-        sex=member.sex,
-        outcome=decision.outcome.value,
-        outcome_reasons=decision.causes,
-        screening_answers={q.id: app.answer(screening_answer_key(q.id)) for q in app.plan.screening.questions
-                           if app.answer(screening_answer_key(q.id)) is not None},
-        consents=consents,
-        enrolled_on=app.today,
-        authorization=authorization,
-        waiting_period_end=cover.waiting_period_ends if cover else None,
-        cover_start=cover.covered_from if cover else None,
-    )
+    return bool(relationship and is_allowed_relationship(relationship, plan=plan))

@@ -1,4 +1,6 @@
-"""When a person takes over: why a conversation is handed to staff, and when staff are there to answer.
+"""When a person takes over: why a conversation is handed to staff, what staff see first, what the user
+is told, and when staff are there to answer. `handover()` decides a handoff once; the action server
+(actions/handoff.py) and the Rasa server's outage guard (bot/rasa/outage.py) both carry it out.
 
 Staff hours are China time (the plan's calendar, see bot.core.plan.clock), set by the STAFF_HOURS setting as
 "HH:MM-HH:MM"; outside them the user is told when a person will reply.
@@ -6,9 +8,10 @@ Staff hours are China time (the plan's calendar, see bot.core.plan.clock), set b
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import Enum
+from typing import Any, Optional
 
 from bot.core import i18n, settings
 from bot.core.plan.clock import CHINA_TIME
@@ -77,3 +80,29 @@ def announcement(language: str, now: datetime) -> tuple[str, dict[str, str]]:
         return "utter_handoff_now", {}
     return "utter_handoff_later", {"staff_hours": hours.describe(),
                                    "next_opening": i18n.format_datetime(hours.next_opening(now), language)}
+
+
+# Slots a handoff empties: the reason it was offered for, and the form's pending question, so nothing the
+# user types while staff are in charge answers a consent or a check (the form asks again on return).
+CLEARED_SLOTS = ("handoff_reason", "requested_slot")
+
+
+@dataclass(frozen=True)
+class Handover:
+    """One handoff: the ticket's reason and summary (what staff see first: the relationship, the member's
+    age and how far the screening got, never the name, ID number or phone), and what the user is told."""
+
+    reason: HandoffReason
+    language: str
+    summary: dict[str, Any]
+    response: str
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def handover(application: Any, reason: HandoffReason, language: str, now: datetime,
+             extra: Optional[dict[str, Any]] = None) -> Handover:
+    """The handoff of a conversation whose answers so far are `application` (bot.core.enrollment)."""
+    from bot.core.enrollment import handoff_summary
+
+    response, values = announcement(language, now)
+    return Handover(reason, language, {**handoff_summary(application), **(extra or {})}, response, values)

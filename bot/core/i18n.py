@@ -62,6 +62,6 @@ def format_percent(fraction: Decimal | int, lang: str | None) -> str:
 
 def _whole_currency_pattern(locale: Locale) -> babel_numbers.NumberPattern:
     """The locale's standard currency pattern without its fraction digits."""
-    pattern = copy.copy(locale.currency_formats["standard"])
+    pattern: babel_numbers.NumberPattern = copy.copy(locale.currency_formats["standard"])
     pattern.frac_prec = (0, 0)
     return pattern

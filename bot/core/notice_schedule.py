@@ -8,11 +8,14 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from bot.core.plan.clock import CHINA_TIME
-from bot.core.plan.config import PlanConfig, load_plan
+from bot.core.plan.config import AfterConversation, PlanConfig, PlanConfigError, load_plan
 
 
-def _after(plan: PlanConfig | None):
-    return (plan or load_plan()).after
+def _after(plan: PlanConfig | None) -> AfterConversation:
+    after = (plan or load_plan()).after
+    if after is None:
+        raise PlanConfigError("after_conversation", "is missing: notices have no quiet hours or calendar")
+    return after
 
 
 def outside_quiet_hours(due: datetime, *, plan: PlanConfig | None = None) -> datetime:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -31,6 +32,9 @@ SETTINGS: dict[str, Setting] = {
     for s in [
         Setting("DATA_DIR", str(PROJECT_ROOT / "var"),
                 "Local data folder: SQLite databases, generated keys and tokens, logs."),
+        Setting("TEST_TODAY", "",
+                "Tests and demos only: the date (YYYY-MM-DD) the plan counts as today, so dates and ages in "
+                "answers do not move with the calendar. Ignored with the production endpoints."),
         Setting("RASA_PORT", "5005", "Port of the Rasa server (REST webhook, socket.io, HTTP API)."),
         Setting("ACTION_PORT", "5055", "Port of the action server."),
         Setting("ACTION_ENDPOINT_URL", "",
@@ -212,7 +216,7 @@ def port(name: str) -> int:
     return number
 
 
-def secret_from_file(setting: str, filename: str, generate) -> str:
+def secret_from_file(setting: str, filename: str, generate: Callable[[], str]) -> str:
     """A secret from the environment, or from DATA_DIR/filename, created with `generate()` on first use.
 
     The file is written whole under a temporary name (mode 0600) and then linked into place, which

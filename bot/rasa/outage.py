@@ -32,7 +32,7 @@ from rasa.core.actions.action import (
 from rasa.core.channels import OutputChannel
 from rasa.core.nlg import NaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
-from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME, REQUESTED_SLOT
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -46,11 +46,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core import enrollment, settings
-from bot import store
-from bot.core.handoff import HandoffReason, announcement
+from bot.core.handoff import CLEARED_SLOTS, HandoffReason, handover
 from bot.core.language import DEFAULT_LANGUAGE, normalise_language
 from bot.core.plan.clock import today_in_china
 from bot.store.sealed_slots import unsealed
+from bot.store.aio import configured_store
 
 log = logging.getLogger(__name__)
 
@@ -115,17 +115,15 @@ async def hand_over(output_channel: OutputChannel, nlg: NaturalLanguageGenerator
     language = normalise_language(tracker.get_slot("language")) or DEFAULT_LANGUAGE
     reason = HandoffReason.from_hint(tracker.get_slot("handoff_reason"), HandoffReason.ASSISTANT_PROBLEM)
     application = enrollment.Application.of(enrollment.answers_in_slots(unsealed(tracker.get_slot)), today_in_china())
+    decided = handover(application, reason, language, datetime.now(timezone.utc))
     try:
-        await asyncio.to_thread(
-            store.create_handoff_ticket, store.engine_for(settings.database_url()),
-            conversation_id=tracker.sender_id, channel=tracker.get_latest_input_channel() or "unknown",
-            language=language, reason=reason.value, summary=enrollment.handoff_summary(application))
+        await configured_store().open_handoff_ticket(decided, conversation_id=tracker.sender_id,
+                                                     channel=tracker.get_latest_input_channel() or "unknown")
     except SQLAlchemyError:
         log.exception("could not open a handoff ticket from the Rasa server either")
         return None
-    response, values = announcement(language, datetime.now(timezone.utc))
-    return [await utterance(response, nlg, tracker, output_channel, **values),
-            SlotSet("handoff_reason", None), SlotSet(REQUESTED_SLOT, None), ConversationPaused(),
+    return [await utterance(decided.response, nlg, tracker, output_channel, **decided.values),
+            *(SlotSet(slot, None) for slot in CLEARED_SLOTS), ConversationPaused(),
             ActionExecuted(ACTION_LISTEN_NAME)]
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.core.handoff import Handover
 from bot.store.audit import Actor, audit, refuse_personal_data
 from bot.store.models import HandoffTicket, StaffAccount, utcnow
 
@@ -51,6 +52,14 @@ def _open_ticket(session: Session, conversation_id: str) -> Optional[HandoffTick
         select(HandoffTicket).where(HandoffTicket.conversation_id == conversation_id,
                                     HandoffTicket.status != "closed")
     ).scalar_one_or_none()
+
+
+def open_handoff_ticket(engine: Engine, handover: Handover, *, conversation_id: str,
+                       channel: str) -> HandoffTicketView:
+    """The ticket of a handoff decided by bot.core.handoff.handover (or the conversation's open one)."""
+    return create_handoff_ticket(engine, conversation_id=conversation_id, channel=channel,
+                                 language=handover.language, reason=handover.reason.value,
+                                 summary=handover.summary)
 
 
 def create_handoff_ticket(engine: Engine, *, conversation_id: str, channel: str, language: str,

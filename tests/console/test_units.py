@@ -69,12 +69,12 @@ def test_a_tracker_becomes_the_lines_people_said_in_order():
         {"event": "bot", "timestamp": 9, "data": {"image": "https://example/x.png"}},
     ]}
     conversation = conversation_from_tracker(tracker)
-    assert [(l.speaker, l.text, l.staff_id, l.buttons) for l in conversation.lines] == [
+    assert [(line.speaker, line.text, line.staff_id, line.buttons) for line in conversation.lines] == [
         ("user", "转人工", None, ()), ("assistant", "好的", None, ("是",)), ("paused", "", None, ()),
         ("staff", "我是客服", 3, ()), ("resumed", "", None, ()), ("assistant", "", None, ()),
     ]
     assert conversation.paused and conversation.latest_input_channel == "webchat"
-    assert [l.at.timestamp() for l in conversation.lines] == [2, 3, 5, 6, 7, 9]
+    assert [line.at.timestamp() for line in conversation.lines] == [2, 3, 5, 6, 7, 9]
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import importlib.util
@@ -36,7 +36,7 @@ def documents() -> list[tuple[str, dict]]:
 DOCS = dict(documents())
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(kind: str, api_version: str) -> jsonschema.Draft202012Validator:
     group, _, version = api_version.rpartition("/")
     name = f"{kind.lower()}-{group.split('.')[0] + '-' if group else ''}{version}.json"

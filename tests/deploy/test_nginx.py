@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from bench.conversations import free_port
-from bench.scale.router import STICKY_MAPS, router_config
+from bench.scale.router import router_config
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)

@@ -17,7 +17,6 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-import aiohttp
 import pytest
 import socketio
 

@@ -10,7 +10,8 @@ from actions.enrollment import ActionConcludeEnrollment, ActionCorrectAnswer
 from actions.enrollment_form import ValidateEnrollmentForm
 from bot.core import enrollment
 from bot import store
-from bot.core.enrollment import Application, Conversation
+from bot.core.enrollment import Application
+from bot.core.submission import Origin, submission_of
 from tests.enrollment.helpers import FATHER_ID, MOTHER_ID, SCREENING_KEYS, TODAY, answers, tracker
 
 DOMAIN = Domain.load("domain").as_dict()
@@ -74,8 +75,8 @@ async def test_a_stated_birth_date_must_agree_and_two_mismatches_offer_a_person(
 
 async def test_an_active_member_is_told_so_at_the_id_only_to_their_enroller(enrollment_store):
     at = {k: datetime.now(timezone.utc) for k in enrollment.CONSENTS}
-    store.submit_enrollment(enrollment_store, enrollment.submission(
-        Application.of(answers(), TODAY), Conversation("c1", "rest", "rest:other", "zh"), at))
+    store.submit_enrollment(enrollment_store, submission_of(
+        Application.of(answers(), TODAY), Origin("c1", "rest", "rest:other", "zh"), at))
     values, responses = await validate(before("id_number"), text=MOTHER_ID, extracted={"id_number": MOTHER_ID})
     assert values["id_number"] is None
     assert responses[:1] == ["utter_membership_not_disclosed"]

@@ -7,7 +7,8 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.coverage import ActionEstimateContribution, parse_case_count
+from actions.coverage import ActionEstimateContribution
+from bot.core.case_numbers import parse_case_count
 
 
 def tracker(text: str, language: str = "zh", case_count: Optional[str] = None) -> Tracker:

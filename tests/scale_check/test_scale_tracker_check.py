@@ -13,7 +13,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bench.conversations import enrollment_conversation
 from bench.scale.enrollers import Attempt, Conversation
 from bench.scale.tracker_check import compare
-from bot.core.enrollment import read_name
+from bot.core.typed_identity import read_name
 from bot.rasa.tracker_store import PrivateTrackerStore, stored_events
 
 DOMAIN = Domain.load("domain")

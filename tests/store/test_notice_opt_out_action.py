@@ -23,6 +23,6 @@ async def test_stop_records_the_opt_out_and_says_what_still_comes(tmp_path, monk
     dispatcher = CollectingDispatcher()
     await ActionStopNotices().run(dispatcher, tracker("web:tab-1", "zh"), {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_notices_stopped"]
-    from actions.enrollment_answers import store_engine
+    from bot.store.aio import configured_engine as store_engine
 
     assert has_opted_out(store_engine(), "web:tab-1")

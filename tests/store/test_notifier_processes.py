@@ -15,7 +15,7 @@ from bot.store.outbox import list_notices, record_sharing_period
 from notice_fakes import APP_ID, APP_SECRET, RASA_TOKEN, edge_and_delivery
 from test_notifier import china, member
 
-NOTIFIER = """
+NOTIFIER = f"""
 import asyncio, sys
 from datetime import datetime, timedelta
 import aiohttp
@@ -29,9 +29,9 @@ database_url, edge, worker, now = sys.argv[1:5]
 clock = lambda: datetime.fromisoformat(now)
 
 async def main():
-    wechat = WeChatClient({app_id!r}, {app_secret!r}, edge)
+    wechat = WeChatClient({APP_ID!r}, {APP_SECRET!r}, edge)
     async with aiohttp.ClientSession() as http:
-        delivery = Delivery(http, wechat=wechat, rasa=RasaClient(http, edge, {token!r}))
+        delivery = Delivery(http, wechat=wechat, rasa=RasaClient(http, edge, {RASA_TOKEN!r}))
         notifier = Notifier(engine_for(database_url), delivery, clock=clock, lease=timedelta(minutes=2),
                             worker=worker, batch=1)
         for _ in range(6):
@@ -39,7 +39,7 @@ async def main():
     await wechat.close()
 
 asyncio.run(main())
-""".format(app_id=APP_ID, app_secret=APP_SECRET, token=RASA_TOKEN)
+"""
 
 
 @pytest.mark.parametrize("database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)

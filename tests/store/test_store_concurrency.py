@@ -60,7 +60,7 @@ def test_two_staff_members_claiming_one_ticket_at_once_one_wins(engine):
         ticket = create_handoff_ticket(engine, conversation_id=f"rest:user-{round_}", channel="rest",
                                        language="en", reason="user_asked", summary={})
         staff = [alice.id, bob.id] * 5
-        won = race(len(staff), lambda i: claim_ticket(engine, ticket.id, staff[i]))
+        won = race(len(staff), lambda i, ticket=ticket, staff=staff: claim_ticket(engine, ticket.id, staff[i]))
         assert won.count(True) == 1
         winner = staff[won.index(True)]
         assert get_ticket(engine, ticket.id).claimed_by == winner

@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Hashable, Iterator
 
 import yaml
@@ -193,7 +194,7 @@ def read_plan(path: str | Path) -> PlanConfig:
         raise PlanConfigError(error.key, error.problem, path) from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_cached(path: Path) -> PlanConfig:
     return read_plan(path)
 
@@ -355,7 +356,8 @@ class _Section:
     def __enter__(self) -> _Section:
         return self
 
-    def __exit__(self, error_type, error, traceback) -> None:
+    def __exit__(self, error_type: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
         if error_type is not None:
             return
         unknown = [str(key) for key in self._data if key not in self._read]

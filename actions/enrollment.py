@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -28,6 +29,7 @@ from bot.core import enrollment, slots
 from bot import store
 from bot.core.enrollment import ApplicationIncomplete, Ending
 from bot.core.handoff import HandoffReason
+from bot.core.plan.config import load_plan
 from bot.store.aio import configured_store
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,8 @@ class ActionConcludeEnrollment(Action):
         events: List[EventType] = _slot_events(reset_answers())
         for response in _ENDING_RESPONSES.get(ending, []):
             say(dispatcher, response, language, **member)
+        if ending is Ending.DEFERRED and result is not None and result.enrolled_on is not None:
+            _promise_reminder(dispatcher, result.enrolled_on, language)  # the store queued it with it
         events += _explain_screening(dispatcher, app, ending, language, member)
         if ending is Ending.MANUAL_REVIEW and result is not None:
             events += await hand_over(dispatcher, tracker, HandoffReason.MANUAL_REVIEW,
@@ -82,6 +86,14 @@ class ActionConcludeEnrollment(Action):
         if ending is Ending.CONFIRMED and result is not None:
             events += _confirmed(dispatcher, app, result, language)
         return events
+
+
+def _promise_reminder(dispatcher: CollectingDispatcher, enrolled_on, language: str) -> None:
+    """Tell a deferred family when the reminder to apply again comes, and that 退订 / stop ends it."""
+    after = load_plan().after
+    if after is not None:
+        say(dispatcher, "utter_deferred_reminder_promised", language,
+            deferred_reminder_date=enrolled_on + timedelta(days=after.deferred_reminder_days))
 
 
 async def _stored(dispatcher: CollectingDispatcher, tracker: Tracker, app: enrollment.Application,

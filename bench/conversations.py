@@ -1,5 +1,5 @@
 """What the load tools say to the assistant, and how: shared by `make bench` (bench/benchmark.py) and
-`make scale-test` (bench/scale.py).
+`make scale-test` (bench/scale/).
 
 - `enrollment_conversation(index)`: the messages of one whole enrollment, Chinese for even indexes and
   English for odd ones (the end-to-end test's scripts), each with a member of its own;
@@ -54,12 +54,14 @@ def free_port() -> int:
 
 
 async def post_message(session, url: str, sender: str, message: str, *, timeout_s: float,
-                       headers: Optional[dict] = None) -> tuple[int, Any, dict]:
+                       headers: Optional[dict] = None, message_id: Optional[str] = None) -> tuple[int, Any, dict]:
     """POST one message to a REST channel webhook: (HTTP status, decoded JSON body or None, response
-    headers). Transport failures (refused, reset, timed out) raise."""
+    headers). With `message_id`, the same message sent again is answered once (bot/channels/rest.py).
+    Transport failures (refused, reset, timed out) raise."""
     import aiohttp
 
-    async with session.post(url, json={"sender": sender, "message": message}, headers=headers,
+    body = {"sender": sender, "message": message, **({"message_id": message_id} if message_id else {})}
+    async with session.post(url, json=body, headers=headers,
                             timeout=aiohttp.ClientTimeout(total=timeout_s)) as response:
         try:
             body = await response.json(content_type=None)

@@ -57,10 +57,23 @@
     return widgetLoaded;
   }
 
+  // The session this browser keeps, in the socket.io URL: nginx routes the connection by it, onto the
+  // replica that the replies pushed to this conversation go to (deploy/nginx/sticky-maps.conf).
+  function socketUrl() {
+    var kept = null;
+    try {
+      kept = JSON.parse(localStorage.getItem("chat_session") || "null");
+    } catch (ignored) {
+      kept = null;
+    }
+    var session = kept && kept.session_id;
+    return staticBase.origin + (/^[0-9a-f]{64}$/.test(session || "") ? "/?session=" + session : "");
+  }
+
   function render() {
     var labels = LABELS[customData.language];
     window.WebChat.default({
-      socketUrl: staticBase.origin,
+      socketUrl: socketUrl(),
       socketPath: "/socket.io/",
       customData: customData,
       initPayload: "/greet",

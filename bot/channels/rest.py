@@ -15,16 +15,27 @@ key configured (local development) senders are taken as sent but may not contain
 look like another channel's); with the production endpoints and no key, every call is refused. The
 body must be sent as JSON (`Content-Type: application/json`, else 415), so a web page cannot post to it
 with a plain HTML form or a "simple" cross-site request.
+
+A message sent again is answered once: the body may carry the client's own `"message_id"` (letters,
+digits, `._:-`, at most 64), which the conversation keeps with the message. A message whose id the
+conversation already holds (a turn that got a 502 or timed out after its replica had processed it, and
+is sent again, to whichever replica) is not processed again: the call answers with the replies stored
+after it. Rasa's `?stream=true` is not offered.
 """
 from __future__ import annotations
 
 import hmac
 import logging
-from typing import Any, Dict, Optional, Text
+import re
+from asyncio import CancelledError
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic import Blueprint, response
 from sanic.exceptions import SanicException
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from bot.core import settings
 from bot.channels.metadata import language_metadata
@@ -35,6 +46,7 @@ MAX_SENDER_CHARS = 128
 MAX_MESSAGE_CHARS = 2000
 RESERVED_PREFIXES = (WEBCHAT_PREFIX, WECHAT_PREFIX)
 SENDER_PREFIX = "rest:"
+MESSAGE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 log = logging.getLogger(__name__)
 
@@ -143,3 +155,75 @@ class RestInput(RasaRestInput):
         if metadata is not None and not isinstance(metadata, dict):
             raise BadInput('"metadata" must be a JSON object when given.')
         return language_metadata(metadata) or None
+
+    def _extract_message_id(self, req: Request) -> Optional[Text]:
+        message_id = _body(req).get("message_id")
+        if message_id is None:
+            return None
+        if not isinstance(message_id, str) or not MESSAGE_ID.fullmatch(message_id):
+            raise BadInput('"message_id" must be 1-64 letters, digits or ._:- when given.')
+        return message_id
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            sender_id = await self._extract_sender(request)
+            text = self._extract_message(request)
+            metadata = self.get_metadata(request)
+            message_id = self._extract_message_id(request)
+            if message_id is not None:
+                answered = await replies_to(request.app.ctx.agent, sender_id, message_id)
+                if answered is not None:
+                    return response.json(answered)
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(),
+                                                 metadata=metadata, message_id=message_id))
+            except CancelledError:
+                log.error("a REST message was still being handled when its call timed out")
+            except Exception:  # noqa: BLE001 - as Rasa's channel: the caller gets what was said so far
+                log.exception("a REST message could not be handled")
+            return response.json(collector.messages)
+
+        return webhook
+
+
+async def replies_to(agent: Any, sender_id: Text, message_id: Text) -> Optional[List[Dict[str, Any]]]:
+    """The replies stored after the conversation's message `message_id`, as the REST channel returns
+    them; None when the conversation holds no such message (it was never processed)."""
+    store = getattr(agent, "tracker_store", None)
+    tracker = await store.retrieve(sender_id) if store is not None else None
+    if tracker is None:
+        return None
+    events = list(tracker.events)
+    at = next((n for n, e in enumerate(events)
+               if getattr(e, "type_name", "") == "user" and e.message_id == message_id), None)
+    if at is None:
+        return None
+    replies: List[Dict[str, Any]] = []
+    for event in events[at + 1:]:
+        if event.type_name == "user":
+            break
+        if event.type_name == "bot":
+            replies += _as_sent(sender_id, event.text, event.data or {})
+    return replies
+
+
+def _as_sent(sender_id: Text, text: Optional[Text], data: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """A bot event as Rasa's CollectingOutputChannel delivered it: a text split at blank lines."""
+    extras = {key: data[key] for key in ("buttons", "image", "custom", "attachment") if data.get(key)}
+    parts = [part for part in (text or "").strip().split("\n\n") if part] if text and "buttons" not in extras \
+        else ([text] if text else [])
+    sent = [{"recipient_id": sender_id, "text": part} for part in parts]
+    if extras:
+        if sent:
+            sent[-1].update(extras)
+        else:
+            sent.append({"recipient_id": sender_id, **extras})
+    return sent

@@ -20,7 +20,10 @@ It differs from Rasa's own socket.io channel where that one is wrong or unsafe f
 - a socket.io connection from a page whose Origin is neither this site nor one listed in RASA_CORS is
   refused (Rasa's channel turns python-socketio's check off with `cors_allowed_origins=[]` and checks
   nothing; the CORS headers themselves stay Rasa's --cors);
-- rasa-webchat's `customData` becomes the message metadata, of which only `language` (zh or en) is kept.
+- rasa-webchat's `customData` becomes the message metadata, of which only `language` (zh or en) is kept;
+- with several replicas (REDIS_HOST set: the production endpoints), python-socketio's Redis client
+  manager carries every emit to the replica that holds the socket, so a reply pushed through the HTTP
+  API of any replica (the support console's, a notice) reaches the user wherever they are connected.
 """
 from __future__ import annotations
 
@@ -79,6 +82,18 @@ class SessionIds:
 
 def session_key() -> str:
     return settings.secret_from_file("WEBCHAT_SESSION_KEY", "webchat-session.key", lambda: secrets.token_hex(32))
+
+
+def client_manager() -> Optional[Any]:
+    """python-socketio's AsyncRedisManager on the shared Redis (settings.shared_redis_url), or None (one
+    process: the in-memory default). The channel is named after the database number, so deployments
+    sharing one Redis server stay apart (pub/sub ignores database numbers)."""
+    url = settings.shared_redis_url()
+    if not url:
+        return None
+    from socketio import AsyncRedisManager
+
+    return AsyncRedisManager(url, channel=f"enrollment-webchat-{url.rsplit('/', 1)[-1]}")
 
 
 def allowed_origins() -> list[str]:
@@ -179,7 +194,9 @@ class WebChatInput(SocketIOInput):
         return WebChatOutput(self.sio, self.bot_message_evt, self.namespace)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])  # CORS headers: Rasa's --cors
+        manager = client_manager()
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[],  # CORS headers: Rasa's --cors
+                          **({"client_manager": manager} if manager else {}))
         self.sio = sio
         webchat_webhook = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
         _add_page_routes(webchat_webhook)

@@ -1,4 +1,6 @@
-"""Sends replies to WeChat users through the Official Account customer-service message API.
+"""Sends replies to WeChat users through the Official Account customer-service message API, and notices
+to users who have not written for 48 hours through the template message API
+(POST /cgi-bin/message/template/send).
 
 WeChat answers a webhook call only with what is returned within 5 seconds, so every reply of the assistant
 goes out as a customer-service message instead: POST /cgi-bin/message/custom/send with an access token
@@ -108,6 +110,22 @@ class WeChatClient:
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             # The exception text can contain the request URL and with it the access token: log the type only.
             logger.error("WeChat reply to user %s failed: %s", user, type(error).__name__)
+        return False
+
+    async def send_template(self, openid: str, template_id: str, fields: Dict[str, str]) -> bool:
+        """Posts a template message (what reaches a user who has not written for 48 hours): the
+        template's fields (e.g. first, keyword1, keyword2, remark) with their values. True when WeChat
+        took it; logs and returns False otherwise, as send_message does."""
+        user = pseudonym(openid)
+        payload = {"touser": openid, "template_id": template_id,
+                   "data": {name: {"value": value} for name, value in fields.items()}}
+        try:
+            await self._call_with_token("/cgi-bin/message/template/send", payload)
+            return True
+        except WeChatAPIError as error:
+            logger.error("WeChat template message to user %s failed: %s", user, error)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            logger.error("WeChat template message to user %s failed: %s", user, type(error).__name__)
         return False
 
     async def close(self) -> None:

@@ -1,6 +1,7 @@
 """The console's calls to the Rasa server's HTTP API (`python -m bot.rasa.server run --enable-api ...`).
 
-    GET  /conversations/{id}/tracker?include_events=ALL                 the whole transcript
+    GET  /conversations/{id}/tracker?include_events=ALL                 the whole transcript (and when
+                                                                         the user last wrote: notifier)
     POST /conversations/{id}/tracker/events                              {"event": "pause"} or "resume"
     POST /conversations/{id}/tracker/events?execute_side_effects=true&output_channel=latest
                                                                          a staff reply: {"event": "bot", ...}
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timezone
 from typing import Any, Optional
 from urllib.parse import quote
 
@@ -49,6 +51,13 @@ class RasaClient:
         """Every message of the conversation, also those before a restart."""
         tracker = await self._call("GET", conversation_id, "tracker", {"include_events": "ALL"})
         return conversation_from_tracker(tracker)
+
+    async def last_user_message_at(self, conversation_id: str) -> Optional[datetime]:
+        """When the user last wrote in the conversation (aware, UTC), or None if they never did."""
+        tracker = await self._call("GET", conversation_id, "tracker", {"include_events": "ALL"})
+        stamps = [e.get("timestamp") for e in (tracker or {}).get("events") or ()
+                  if e.get("event") == "user" and isinstance(e.get("timestamp"), (int, float))]
+        return datetime.fromtimestamp(max(stamps), timezone.utc) if stamps else None
 
     async def pause(self, conversation_id: str) -> None:
         """Keep the assistant quiet: it records the user's messages but answers none."""

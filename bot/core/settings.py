@@ -143,6 +143,12 @@ SETTINGS: dict[str, Setting] = {
                 "WeChat EncodingAESKey (43 characters); needed only in compatible or safe (encrypted) mode."),
         Setting("WECHAT_API_BASE", "https://api.weixin.qq.com",
                 "Base URL of the WeChat API (tests point it at a local mock)."),
+        Setting("WECHAT_NOTICE_TEMPLATES", "",
+                "WeChat template messages for notices to users who have not written for 48 hours (when "
+                "customer-service messages no longer reach them): space-separated kind:template_id pairs, "
+                "kinds decision, deduction, waiting_period_end, deferred_reminder. Each template has the "
+                "fields first, keyword1 (membership number), keyword2 (what it is about) and remark (the "
+                "notice). A kind without a template waits until the user writes again."),
         Setting("NOTIFY_INTERVAL_SECONDS", "30",
                 "How often the notifier (`python -m bot notify`) plans and sends due notices, in seconds."),
         Setting("NOTIFY_LEASE_SECONDS", "120",
@@ -171,6 +177,17 @@ def shared_redis_url() -> str:
     password = get("REDIS_PASSWORD")
     auth = f":{quote(password, safe='')}@" if password else ""
     return f"redis://{auth}{host}:{get('REDIS_PORT') or '6379'}/{get('REDIS_DB') or '0'}"
+
+
+def wechat_notice_templates() -> dict[str, str]:
+    """WECHAT_NOTICE_TEMPLATES as {notice kind: template id}; a malformed pair is refused by name."""
+    templates = {}
+    for pair in get("WECHAT_NOTICE_TEMPLATES").split():
+        kind, _, template_id = pair.partition(":")
+        if not kind or not template_id:
+            raise ValueError(f"WECHAT_NOTICE_TEMPLATES: {pair!r} is not kind:template_id")
+        templates[kind] = template_id
+    return templates
 
 
 def get(name: str) -> str:

@@ -54,7 +54,8 @@ async def serve(database_url: str, *, once: bool, clock=wall_clock) -> int:
                               settings.get("WECHAT_API_BASE"))
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as http:
         delivery = Delivery(http, wechat=wechat, rasa=RasaClient(http, settings.rasa_url(), api_token()),
-                            rest_callback_url=settings.get("NOTIFY_REST_CALLBACK_URL"))
+                            rest_callback_url=settings.get("NOTIFY_REST_CALLBACK_URL"),
+                            wechat_templates=settings.wechat_notice_templates())
         notifier = Notifier(engine, delivery, clock=clock,
                             lease=timedelta(seconds=float(settings.get("NOTIFY_LEASE_SECONDS"))))
         try:

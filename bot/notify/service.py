@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from bot.notify.delivery import Delivery, DeliveryFailed
 from bot.core.notice_schedule import deduction_notice_day, morning_of, outside_quiet_hours
-from bot.notify.texts import notice_text
+from bot.notify.texts import notice_text, template_fields
 from bot.core.plan.clock import today_in_china
 from bot.core.plan.config import PlanConfig, load_plan
 from bot.core.plan.contributions import most_for_cases, next_deduction_date
@@ -84,8 +84,9 @@ class Notifier:
                                           lease=self.lease, limit=self.batch)
         for notice in claimed:
             text = notice_text(notice.kind, notice.language, notice.params, plan=self.plan)
+            fields = template_fields(notice.kind, notice.language, notice.params, plan=self.plan)
             try:
-                status = await self.delivery.deliver(notice, text)
+                status = await self.delivery.deliver(notice, text, now=now, fields=fields)
             except DeliveryFailed as error:
                 log.warning("Notice %s (%s) not delivered: %s", notice.id, notice.kind, error)
                 retry = min(timedelta(minutes=2 ** notice.attempts), timedelta(hours=6))

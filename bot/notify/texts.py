@@ -1,5 +1,10 @@
-"""What each notice says, in Chinese and English: the one place notice texts live. Short, plain, one
-thing per notice; money and dates formatted by Babel for the family's locale (zh_CN or en)."""
+"""What each notice says, in Chinese and English: the notices' wording is marked here and written in the
+catalogs (bot.notify.catalog: locale/<language>/LC_MESSAGES/notices.po). Short, plain, one thing per
+notice; numbers, money and dates formatted by Babel for the family's locale (zh_CN or en).
+
+`notice_text` is the message itself (customer-service message, web chat, REST callback);
+`template_fields` fills a WeChat template message (first, keyword1, keyword2, remark) for a user who
+has not written for 48 hours: a heading, the membership number, the gist, and the notice as the remark."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,38 +12,28 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from bot.core.plan.config import PlanConfig, load_plan
+from bot.notify.catalog import N_, translate
 
 LOCALES = {"zh": "zh_CN", "en": "en"}
 
-TEXTS: Mapping[str, Mapping[str, str]] = {
-    "approved": {
-        "zh": "您好！您为家人提交的加入申请（编号 {number}）经人工审核已通过，因为{reason}。"
-              "等待期到{waiting_end}为止，从{cover_start}起开始保障。有问题可以随时回复我们。",
-        "en": "Hello! A person has checked the application {number} and approved it, because {reason}. "
-              "The waiting period lasts until {waiting_end}; cover starts on {cover_start}. "
-              "Reply any time if you have a question.",
-    },
-    "declined": {
-        "zh": "您好！您为家人提交的加入申请（编号 {number}）经人工审核，这次不能加入，因为{reason}。"
-              "如果情况有变化或有新的检查结果，可以回复“转人工”，我们再帮您看看。",
-        "en": "Hello. A person has checked the application {number}; it cannot join this time, because "
-              "{reason}. If things change or you have new test results, reply \"talk to a human\" and "
-              "we will look again.",
-    },
-    "deduction": {
-        "zh": "提醒：{deduction_on}将扣除本期互助金。本期共 {cases} 例，您最多需付{at_most}"
-              "（每例不超过 {per_case}）。编号 {number}。",
-        "en": "Reminder: this period's share is deducted on {deduction_on}. There are {cases} cases, so you "
-              "pay at most {at_most} (at most {per_case} per case). Membership {number}.",
-    },
-    "waiting_period_end": {
-        "zh": "好消息：您家人的等待期已经结束，从{cover_start}起开始保障（编号 {number}）。",
-        "en": "Good news: the waiting period is over. Your family member is covered from {cover_start} "
-              "(membership {number}).",
-    },
+# Each notice's wording (the English is the msgid; bot/notify/locale holds both languages' catalogs).
+TEXTS: Mapping[str, str] = {
+    "approved": N_("Hello! A person has checked the application {number} and approved it, because {reason}. "
+                   "The waiting period lasts until {waiting_end}; cover starts on {cover_start}. "
+                   "Reply any time if you have a question."),
+    "declined": N_("Hello. A person has checked the application {number}; it cannot join this time, because "
+                   "{reason}. If things change or you have new test results, reply \"talk to a human\" and "
+                   "we will look again."),
+    "deduction": N_("Reminder: this period's share is deducted on {deduction_on}. There are {cases} cases, so "
+                    "you pay at most {at_most} (at most {per_case} per case). Membership {number}."),
+    "deferred_reminder": N_("Hello! When you applied for your family member on {enrolled_on}, they were waiting "
+                            "for test results. If the results are in and a tumour is ruled out, reply "
+                            "\"enroll\" to apply again. To stop these notices, reply \"stop\"."),
+    "waiting_period_end": N_("Good news: the waiting period is over. Your family member is covered from "
+                             "{cover_start} (membership {number})."),
 }
 
 
@@ -63,17 +58,54 @@ def notice_text(kind: str, language: str, params: Mapping[str, Any], *, plan: Pl
         reason = plan.after.reason(params["reason"])
         words = reason.family[lang] if reason else ""
         if params["decision"] == "approve":
-            return TEXTS["approved"][lang].format(
+            return translate(TEXTS["approved"], lang).format(
                 number=number, reason=words,
                 waiting_end=day(date.fromisoformat(params["waiting_period_end"]), lang),
                 cover_start=day(date.fromisoformat(params["cover_start"]), lang))
-        return TEXTS["declined"][lang].format(number=number, reason=words)
+        return translate(TEXTS["declined"], lang).format(number=number, reason=words)
     if kind == "deduction":
-        return TEXTS["deduction"][lang].format(
-            deduction_on=day(date.fromisoformat(params["deduction_on"]), lang), cases=params["cases"],
+        return translate(TEXTS["deduction"], lang).format(
+            deduction_on=day(date.fromisoformat(params["deduction_on"]), lang),
+            cases=format_decimal(params["cases"], locale=LOCALES[lang]),
             at_most=money(Decimal(params["at_most"]), lang, plan.currency),
             per_case=money(plan.costs.cap_per_case, lang, plan.currency), number=number)
     if kind == "waiting_period_end":
-        return TEXTS["waiting_period_end"][lang].format(
+        return translate(TEXTS["waiting_period_end"], lang).format(
             cover_start=day(date.fromisoformat(params["cover_start"]), lang), number=number)
+    if kind == "deferred_reminder":
+        return translate(TEXTS["deferred_reminder"], lang).format(enrolled_on=day(date.fromisoformat(params["enrolled_on"]), lang))
     raise ValueError(f"no text for notice kind {kind!r}")
+
+
+# A template message's heading and gist (keyword2), per kind.
+HEADINGS: Mapping[str, str] = {
+    "decision": N_("Your review result"),
+    "deduction": N_("Deduction reminder"),
+    "waiting_period_end": N_("Your cover starts"),
+    "deferred_reminder": N_("A reminder to apply"),
+}
+GISTS: Mapping[str, str] = {
+    "approve": N_("Approved"),
+    "decline": N_("Cannot join this time"),
+    "deduction": N_("Deducted on {deduction_on}, at most {at_most}"),
+    "waiting_period_end": N_("Covered from {cover_start}"),
+    "deferred_reminder": N_("Apply again once the results are in"),
+}
+
+
+def template_fields(kind: str, language: str, params: Mapping[str, Any], *,
+                    plan: PlanConfig | None = None) -> dict[str, str]:
+    """The values of a WeChat template message for this notice, in the family's language."""
+    plan = plan or load_plan()
+    lang = _language(language)
+    if kind == "decision":
+        gist = translate(GISTS[params["decision"]], lang)
+    elif kind == "deduction":
+        gist = translate(GISTS[kind], lang).format(deduction_on=day(date.fromisoformat(params["deduction_on"]), lang),
+                                        at_most=money(Decimal(params["at_most"]), lang, plan.currency))
+    elif kind == "waiting_period_end":
+        gist = translate(GISTS[kind], lang).format(cover_start=day(date.fromisoformat(params["cover_start"]), lang))
+    else:
+        gist = translate(GISTS[kind], lang)
+    return {"first": translate(HEADINGS[kind], lang), "keyword1": params.get("enrollment_number", ""), "keyword2": gist,
+            "remark": notice_text(kind, language, params, plan=plan)}

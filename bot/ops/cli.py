@@ -8,7 +8,7 @@
     python -m bot staff disable USERNAME
     python -m bot staff reset-password USERNAME [--password-stdin] [--enable]
     python -m bot staff set-role USERNAME agent|supervisor
-    python -m bot db upgrade
+    python -m bot db upgrade [--wait SECONDS]   at every service's start; one at a time under a lock
     python -m bot conversations scrub
     python -m bot conversations forget-unfinished
     python -m bot settings
@@ -107,7 +107,11 @@ def _parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="database schema")
     db_actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
-    db_actions.add_parser("upgrade", help="bring the schema to the newest version").set_defaults(run=_upgrade)
+    upgrade = db_actions.add_parser(
+        "upgrade", help="bring the schema to the newest version (safe when several services run it at once)")
+    upgrade.add_argument("--wait", type=float, default=300.0, metavar="SECONDS",
+                         help="how long to wait for the database and for another migration (default 300)")
+    upgrade.set_defaults(run=_upgrade)
 
     conversations = commands.add_parser("conversations", help="Rasa's conversation (tracker) store")
     conversation_actions = conversations.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -297,9 +301,13 @@ def _create_staff(args: argparse.Namespace, url: str) -> int:
 
 
 def _upgrade(args: argparse.Namespace, url: str) -> int:
-    from bot.store import upgrade_schema
+    from bot.store.migrations import SchemaNotReady, upgrade_schema
 
-    upgrade_schema(url)
+    try:
+        upgrade_schema(url, wait_s=args.wait)
+    except SchemaNotReady as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
     return _print(f"The enrollment store at {make_url(url).render_as_string(hide_password=True)} "
                   "has the newest schema.")
 

@@ -5,6 +5,9 @@ test met such a replica). The Kubernetes readiness probe of the Rasa pods runs `
 instead, which asks the protected `/status` which model is loaded (a JWT header signed with
 RASA_API_TOKEN: bot.rasa.api_token; no secret in the URL or on the probe's command line). Exit code 0: ready; 1: not,
 with the reason on stderr (never the token).
+
+It asks its own pod (http://127.0.0.1:RASA_PORT), never RASA_URL: that is the load balancer, and a pod
+whose readiness depended on whichever replica answers there could not become ready at a cold start.
 """
 from __future__ import annotations
 
@@ -32,11 +35,16 @@ def check(base_url: str, token: str, timeout_s: float = 3.0) -> tuple[bool, str]
     return (True, str(model)) if model else (False, "the server is up but has no model loaded")
 
 
+def own_server() -> str:
+    """This pod's own Rasa server: loopback, on RASA_PORT."""
+    return f"http://127.0.0.1:{settings.port('RASA_PORT')}"
+
+
 def main(argv: list[str] | None = None) -> int:
-    """`python -m bot.ops.readiness [URL]`: URL is the server to ask (default RASA_URL); a pod's probe names
-    its own replica (http://127.0.0.1:5005), not the load balancer in RASA_URL."""
+    """`python -m bot.ops.readiness [URL]`: URL is the server to ask (default: this pod's own,
+    own_server()), never the load balancer in RASA_URL."""
     args = sys.argv[1:] if argv is None else argv
-    ready, why = check(args[0] if args else settings.rasa_url(), settings.get("RASA_API_TOKEN"))
+    ready, why = check(args[0] if args else own_server(), settings.get("RASA_API_TOKEN"))
     print(("ready: model " if ready else "not ready: ") + why, file=sys.stderr)
     return 0 if ready else 1
 

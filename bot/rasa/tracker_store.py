@@ -66,15 +66,23 @@ def _slot_values(events: Iterable[dict[str, Any]], name: str) -> list[Any]:
             if e.get("event") == "slot" and e.get("name") == name and e.get("value") is not None]
 
 
-def _blank_names(value: Any, names: frozenset[str]) -> Any:
+def blank_names(value: Any, names: Iterable[str]) -> Any:
+    """`value` (a text, or the dicts and lists of an event) with every one of `names` blanked. The
+    longest name goes first, so an answer as typed ("她叫王秀英") is blanked whole whatever order the
+    names come in, not left as "她叫＊＊＊" after its shorter name ("王秀英") was blanked inside it."""
+    ordered = sorted(set(names), key=lambda name: (-len(name), name))
+    return _blank_ordered(value, ordered)
+
+
+def _blank_ordered(value: Any, names: list[str]) -> Any:
     if isinstance(value, str):
         for name in names:
             value = value.replace(name, BLANK * len(name))
         return value
     if isinstance(value, dict):
-        return {key: _blank_names(item, names) for key, item in value.items()}
+        return {key: _blank_ordered(item, names) for key, item in value.items()}
     if isinstance(value, list):
-        return [_blank_names(item, names) for item in value]
+        return [_blank_ordered(item, names) for item in value]
     return value
 
 
@@ -82,7 +90,7 @@ def forgotten_event(data: dict[str, Any], slots: frozenset[str], names: frozense
     """An event with the values of the forgotten `slots` emptied and the forgotten `names` blanked."""
     if data.get("event") == "slot" and data.get("name") in slots:
         data = {**data, "value": None}
-    return _blank_names(data, names) if names else data
+    return blank_names(data, names) if names else data
 
 
 class Forgetting:

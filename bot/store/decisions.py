@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -47,11 +47,14 @@ class DecisionResult:
 
 def case_of_conversation(engine: Engine, conversation_id: str) -> Optional[str]:
     """The enrollment number a ticket's conversation asks a person to decide: its newest enrollment in
-    manual review or declined, else its newest enrollment at all (to show what was decided), else None."""
+    manual review or declined, else its newest enrollment at all (to show what was decided), else None.
+    A ticket names the conversation (the sender id); its enrollments name a session of it
+    (`<sender id>@<session start>`, see actions/enrollment_answers.py), so both forms match."""
     with Session(engine) as session:
         rows = session.execute(
             select(Enrollment.enrollment_number, Enrollment.status)
-            .where(Enrollment.conversation_id == conversation_id)
+            .where(or_(Enrollment.conversation_id == conversation_id,
+                       Enrollment.conversation_id.startswith(conversation_id + "@", autoescape=True)))
             .order_by(Enrollment.created_at.desc(), Enrollment.id.desc())
         ).all()
     decidable = [number for number, status in rows if status in DECIDABLE_STATUSES]

@@ -36,7 +36,7 @@ from bot.core.records import (  # noqa: F401 - the store's inputs, defined in th
     DeductionAuthorizationGiven,
     EnrollmentSubmission,
 )
-from bot.store import pii
+from bot.store import outbox, pii
 from bot.store.audit import Actor, audit
 from bot.store.models import (
     ConsentRecord,
@@ -172,6 +172,8 @@ def _submit(session: Session, sub: EnrollmentSubmission) -> SubmissionResult:
     session.add(enrollment)
     session.flush()  # the unique indexes decide here; a lost race raises IntegrityError
     _add_answers_and_consents(session, sub, enroller, enrollment)
+    if enrollment.status == "deferred":
+        outbox.queue_deferred_reminder(session, enrollment, enroller, now=now)
     audit(session, Actor("assistant", sub.sender_id), "enrollment.submitted",
           f"enrollment:{enrollment.enrollment_number}",
           {"status": enrollment.status, "reasons": list(sub.outcome_reasons),

@@ -344,7 +344,7 @@ class AuditEntry(Base):
 
 DECISIONS = ("approve", "decline")
 NOTICE_STATUSES = ("pending", "sent", "kept", "skipped", "failed")
-NOTICE_KINDS = ("decision", "deduction", "waiting_period_end")
+NOTICE_KINDS = ("decision", "deduction", "waiting_period_end", "deferred_reminder")
 
 
 class StaffDecision(Base):

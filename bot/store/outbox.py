@@ -10,6 +10,9 @@ once.
   later due time, and after MAX_ATTEMPTS it is marked failed.
 - A family that said 退订 / stop is in notice_opt_outs: their notices are skipped when claimed, except the
   notice before a deduction while the deduction authorization stands (the law requires it).
+- A deferred enrollment queues its reminder in the submission's own transaction
+  (`queue_deferred_reminder`), due at the end of the quiet hours the plan's deferred_reminder_days later;
+  it is skipped if the member has applied again meanwhile.
 """
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.core.notice_schedule import morning_of
+from bot.core.plan.config import PlanConfig, load_plan
 from bot.store.audit import Actor, audit, refuse_personal_data
 from bot.store.models import (
     DeductionAuthorization,
@@ -154,6 +159,37 @@ def queue_waiting_period_notices(engine: Engine, cover_starts_on: date, *, due_a
         return new
 
 
+def queue_deferred_reminder(session: Session, enrollment: Enrollment, enroller: Enroller, *, now: datetime,
+                            plan: PlanConfig | None = None) -> bool:
+    """In the transaction that stores a deferred enrollment: queue the reminder that the member may apply
+    again once the results are in. True when it is new (a retried submission queues nothing more)."""
+    after = (plan or load_plan()).after
+    if after is None:
+        return False
+    day = enrollment.enrolled_on + timedelta(days=after.deferred_reminder_days)
+    number = enrollment.enrollment_number
+    new = _insert_if_absent(session, dict(
+        idempotency_key=f"deferred_reminder:{number}", kind="deferred_reminder", enrollment_id=enrollment.id,
+        recipient=enroller.sender_id, channel=enroller.channel, language=enrollment.language,
+        params={"enrolled_on": enrollment.enrolled_on.isoformat(), "enrollment_number": number},
+        due_at=morning_of(day, plan=plan), status="pending", attempts=0,
+        created_at=now))
+    if new:
+        audit(session, _SYSTEM, "notice.queued", f"enrollment:{number}", {"kind": "deferred_reminder"})
+    return new
+
+
+def _applied_again(session: Session, enrollment_ids: set[int]) -> set[int]:
+    """Of these enrollments, those whose member has a later enrollment that was not withdrawn."""
+    if not enrollment_ids:
+        return set()
+    later = Enrollment.__table__.alias("later")
+    return set(session.execute(
+        select(Enrollment.id).join(later, and_(later.c.member_id == Enrollment.member_id,
+                                               later.c.id > Enrollment.id, later.c.status != "withdrawn"))
+        .where(Enrollment.id.in_(enrollment_ids))).scalars())
+
+
 # ------------------------------------------------------------------------------------------- sending
 
 
@@ -183,11 +219,14 @@ def claim_due_notices(engine: Engine, worker: str, *, now: datetime, lease: time
         authorized = set(session.execute(select(DeductionAuthorization.enrollment_id).where(
             DeductionAuthorization.enrollment_id.in_(enrollment_ids),
             DeductionAuthorization.cancelled_at.is_(None))).scalars())
+        applied_again = _applied_again(session, {n.enrollment_id for n in due if n.kind == "deferred_reminder"})
         claimed = []
         for notice in due:
             why = None
             if notice.recipient in opted_out and notice.kind not in REQUIRED_KINDS:
                 why = "opted_out"
+            elif notice.kind == "deferred_reminder" and notice.enrollment_id in applied_again:
+                why = "applied_again"
             elif notice.kind in ("deduction", "waiting_period_end") and statuses.get(notice.enrollment_id) != "active":
                 why = "membership_ended"  # withdrawn since the notice was queued
             elif notice.kind == "deduction" and notice.enrollment_id not in authorized:

@@ -76,3 +76,40 @@ async def test_with_the_production_endpoints_and_no_keys_every_call_is_refused(s
 def test_malformed_integrator_keys_fail_at_startup(raw):
     with pytest.raises(ValueError):
         integrator_keys(raw)
+
+
+async def post_for_replies(url: str, body: dict, headers: dict) -> tuple[int, object]:
+    async with aiohttp.ClientSession() as http:
+        async with http.post(url + WEBHOOK, json=body, headers=headers) as response:
+            return response.status, await response.json(content_type=None)
+
+
+async def test_a_message_sent_again_with_its_id_is_answered_once_with_the_first_replies(rest):
+    from rasa.core.tracker_store import InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    store = InMemoryTrackerStore(Domain.empty())
+    rest.agent.tracker_store = store
+
+    async def answer(message):  # what the assistant does: store the turn, say two things
+        tracker = await store.retrieve(message.sender_id) or DialogueStateTracker(message.sender_id, [])
+        tracker.update(UserUttered(message.text, message_id=message.message_id))
+        tracker.update(BotUttered("请问参加的人叫什么名字？"))
+        await store.save(tracker)
+        await message.output_channel.send_text_message(message.sender_id, "请问参加的人叫什么名字？")
+    rest.agent.reply = answer
+
+    body = {"sender": "u7", "message": "我想报名", "message_id": "turn-1"}
+    first = await post_for_replies(rest.url, body, bearer(KEYS["partner-a"]))
+    again = await post_for_replies(rest.url, body, bearer(KEYS["partner-a"]))  # after a 502, say
+    assert first == again == (200, [{"recipient_id": "rest:partner-a:u7", "text": "请问参加的人叫什么名字？"}])
+    assert len(rest.agent.messages) == 1
+    assert rest.agent.messages[0].message_id == "turn-1"
+
+    # Another id, or the same id in another conversation, is a new message.
+    await post_for_replies(rest.url, {**body, "message_id": "turn-2"}, bearer(KEYS["partner-a"]))
+    await post_for_replies(rest.url, {**body, "sender": "u8"}, bearer(KEYS["partner-a"]))
+    assert len(rest.agent.messages) == 3
+    assert (await post_for_replies(rest.url, {**body, "message_id": "no spaces"}, bearer(KEYS["partner-a"])))[0] == 400

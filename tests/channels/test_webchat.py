@@ -333,3 +333,16 @@ async def test_the_chats_own_page_and_rasa_cors_origins_can(serve_channels, widg
         assert await widget.replies(1) == [{"text": "echo: hi"}]
     with pytest.raises(socketio.exceptions.ConnectionError):
         await widgets().open(running.url, origin="https://www.example.org.evil.example")
+
+
+def test_with_shared_redis_every_replica_emits_through_it(monkeypatch):
+    from socketio import AsyncRedisManager
+
+    from bot.channels.webchat import client_manager
+
+    monkeypatch.delenv("REDIS_HOST", raising=False)
+    assert client_manager() is None  # one process: python-socketio's in-memory manager
+    monkeypatch.setenv("REDIS_HOST", "127.0.0.1")
+    monkeypatch.setenv("REDIS_DB", "4")
+    manager = client_manager()
+    assert isinstance(manager, AsyncRedisManager) and manager.channel == "enrollment-webchat-4"

@@ -229,3 +229,16 @@ def test_the_dockerfile_builds_the_image_the_manifests_run():
                for n in WORKLOADS if "enrollment-assistant" in containers(WORKLOADS[n])[0]["image"])
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".git", ".venv", "var", "models"} <= set(ignored)  # no local data or keys in the image
+
+
+@pytest.mark.parametrize("name", sorted(WORKLOADS))
+def test_every_service_of_the_enrollment_store_migrates_it_before_it_starts(name):
+    spec = pod_spec(WORKLOADS[name])
+    uses_store = any(variable["name"] == "DATABASE_URL" for container in spec["containers"]
+                     for variable in container.get("env", []))
+    if not uses_store:
+        return
+    (migrate,) = spec["initContainers"]
+    assert migrate["command"][1:5] == ["-m", "bot", "db", "upgrade"]  # locked: safe when all start at once
+    assert migrate["image"] == spec["containers"][0]["image"]
+    assert migrate["securityContext"]["readOnlyRootFilesystem"] is True

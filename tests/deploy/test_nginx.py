@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from bench.conversations import free_port
-from bench.scale import router_config
+from bench.scale.router import router_config
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -278,6 +278,25 @@ def test_the_public_server_serves_the_web_chat_and_the_wechat_webhook(edge):
     assert page["headers"]["x-forwarded-proto"] == "https"
     _, page = edge.call(edge.public + "/socket.io/?EIO=4")
     assert page["headers"]["x-forwarded-proto"] == "http"
+
+
+def test_every_path_of_one_sender_lands_on_one_replica(edge):
+    """WeChat pushes (?openid=) and the console's API calls about wx:<openid>; a web chat's socket.io
+    connection (?session=, web/embed.js) and the replies pushed to web:<session>: one key each."""
+    def replica(base, path, method="GET"):
+        status, seen = edge.call(base + path, method, b"<xml/>" if method == "POST" else None)
+        assert status == 200, path
+        return seen["port"]
+
+    for n in range(12):
+        openid, session = f"o6_user{n}", f"{n:02d}" + "ab" * 31
+        pushed = replica(edge.public, f"/webhooks/wechat/webhook?signature=s&timestamp=1&nonce=n&openid={openid}",
+                         "POST")
+        assert replica(edge.internal, f"/conversations/wx:{openid}/tracker/events", "POST") == pushed
+        assert replica(edge.internal, f"/conversations/wx:{openid}/tracker") == pushed
+        socket = replica(edge.public, f"/socket.io/?EIO=4&transport=polling&session={session}")
+        assert replica(edge.public, f"/socket.io/?EIO=4&transport=websocket&session={session}&sid=x") == socket
+        assert replica(edge.internal, f"/conversations/web:{session}/tracker/events", "POST") == socket
 
 
 def test_wrong_methods_and_oversized_bodies_are_refused_at_the_edge(edge):

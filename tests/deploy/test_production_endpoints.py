@@ -48,7 +48,7 @@ def test_production_uses_postgresql_redis_and_the_action_secret(production_env):
     assert (url.drivername, url.host, url.port, url.database, url.username, url.password) == (
         "postgresql", "postgres.internal", 5432, "rasa", "rasa", "pw")
 
-    assert endpoints.lock_store.type == "redis"
+    assert endpoints.lock_store.type == "bot.rasa.lock_store.KeptAliveRedisLockStore"
     locks = LockStore.create(endpoints.lock_store)  # redis-py connects lazily: nothing is contacted
     assert isinstance(locks, RedisLockStore)
     assert locks.red.connection_pool.connection_kwargs["host"] == "redis.internal"

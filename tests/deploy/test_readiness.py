@@ -45,3 +45,24 @@ def test_the_real_server_is_ready_with_its_model_and_refuses_a_wrong_token(runni
     ready, model = readiness.check(running_assistant.url, running_assistant.token)
     assert ready and model
     assert readiness.check(running_assistant.url, "wrong") == (False, "/status answered 401")
+
+
+class WithModel(NoModel):
+    def do_GET(self):  # noqa: N802 - http.server's name
+        body = json.dumps({"model_id": "m1", "model_file": "assistant.tar.gz"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_the_probe_asks_its_own_pod_not_the_load_balancer(monkeypatch):
+    own = ThreadingHTTPServer(("127.0.0.1", 0), WithModel)
+    threading.Thread(target=own.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("RASA_PORT", str(own.server_port))
+        monkeypatch.setenv("RASA_URL", f"http://127.0.0.1:{free_port()}")  # nginx, not answering yet
+        monkeypatch.setenv("RASA_API_TOKEN", "token")
+        assert readiness.main([]) == 0
+    finally:
+        own.shutdown()

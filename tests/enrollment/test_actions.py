@@ -1,5 +1,5 @@
 """The enrollment actions as the action server runs them: a Tracker in, events and responses out."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from rasa.shared.core.domain import Domain
@@ -11,6 +11,8 @@ from actions.enrollment_form import ValidateEnrollmentForm
 from bot.core import enrollment
 from bot import store
 from bot.core.enrollment import Application
+from bot.core.i18n import format_date
+from bot.core.plan.clock import CHINA_TIME
 from bot.core.submission import Origin, submission_of
 from tests.enrollment.helpers import FATHER_ID, MOTHER_ID, SCREENING_KEYS, TODAY, answers, tracker
 
@@ -197,6 +199,20 @@ async def test_manual_review_stores_the_enrollment_and_opens_a_ticket(enrollment
     assert store.list_enrollments(enrollment_store)[0].status == "manual_review"
     (ticket,) = store.list_waiting_tickets(enrollment_store)
     assert ticket.reason == "manual_review" and ticket.summary["member_age"] >= 65
+
+
+async def test_a_deferred_family_is_told_when_the_reminder_comes_and_how_to_stop_it(enrollment_store):
+    from bot.store.outbox import list_notices
+
+    _, messages = await conclude(answers(screening_h6="yes", truthful_declaration=None,
+                                         deduction_authorization=None, enrollment_confirmed=None))
+    assert [m["response"] for m in messages] == ["utter_screening_deferred", "utter_deferred_reminder_promised"]
+    [enrollment] = store.list_enrollments(enrollment_store)
+    [notice] = list_notices(enrollment_store, enrollment_number=enrollment.enrollment_number)
+    assert enrollment.status == "deferred" and notice.kind == "deferred_reminder"
+    promised = messages[1]["deferred_reminder_date"]  # formatted by Babel for the family's language
+    assert promised == format_date(enrollment.enrolled_on + timedelta(days=30), "zh")
+    assert notice.due_at.astimezone(CHINA_TIME).date() == enrollment.enrolled_on + timedelta(days=30)
 
 
 async def test_declined_gives_the_reason_and_offers_a_person(enrollment_store):

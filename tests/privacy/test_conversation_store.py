@@ -11,7 +11,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot.store.sealed_slots import is_sealed, unseal
-from bot.rasa.tracker_store import PrivateTrackerStore, stored_events
+from bot.rasa.tracker_store import BLANK, PrivateTrackerStore, blank_names, stored_events
 from tests.privacy.scan import numbers_in, numbers_in_files
 
 DOMAIN = Domain.load("domain")
@@ -98,6 +98,25 @@ async def test_a_cleared_enrollment_is_forgotten_in_every_earlier_event(store):
         == [None] * 4
     assert "王秀英" not in str(kept) and "请输入＊＊＊的18位居民身份证号码。" in str(kept)
     assert (await store.retrieve(tracker.sender_id)).get_slot("id_number") is None
+
+
+async def test_an_answer_held_as_typed_is_blanked_whole_with_the_name_read_from_it(store):
+    tracker = new_tracker()
+    turn(tracker, "她叫王秀英", ("member_name", "她叫王秀英"), ("member_name", "王秀英"),
+         bot="请输入王秀英的18位居民身份证号码。")
+    await store.save(tracker)
+    turn(tracker, "正确，提交", ("member_name", None))
+    await store.save(tracker)
+
+    kept = stored_events(store, tracker.sender_id)
+    assert [e["text"] for e in kept if e["event"] == "user"][0] == BLANK * 5
+    assert "王秀英" not in str(kept) and "请输入＊＊＊的18位居民身份证号码。" in str(kept)
+
+
+def test_blanking_does_not_depend_on_the_order_the_names_come_in():
+    # The names are a set: its order changes with Python's hash seed, from one process to the next.
+    for names in (("她叫王秀英", "王秀英"), ("王秀英", "她叫王秀英")):
+        assert blank_names({"text": "她叫王秀英，王秀英"}, names) == {"text": BLANK * 5 + "，" + BLANK * 3}
 
 
 async def test_a_correction_keeps_the_new_answer_and_forgets_the_old(store):

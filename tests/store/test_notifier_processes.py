@@ -1,5 +1,6 @@
 """Two notifier processes (separate Python processes, as two replicas are) against the same PostgreSQL:
-the deduction reminder and the waiting-period notice each reach the family once. Each process runs the
+the deduction reminder, the waiting-period notice and a deferred member's reminder each reach the family
+once. Each process runs the
 real Notifier with a test clock fixed at 09:30 China time the day before the deduction."""
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.core.settings import PROJECT_ROOT
 from bot.store import Actor
 from bot.store.outbox import list_notices, record_sharing_period
 from notice_fakes import APP_ID, APP_SECRET, RASA_TOKEN, edge_and_delivery
+from test_deferred_reminder import deferred
 from test_notifier import china, member
 
 NOTIFIER = f"""
@@ -42,19 +44,25 @@ asyncio.run(main())
 """
 
 
-@pytest.mark.parametrize("database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
-async def test_two_notifier_processes_send_each_notice_once(engine, database_url):
-    today = date(2026, 12, 13)
-    wx = member(engine, "wx:openid-zh", "zh", birth="19560315", cover_start=today)
-    web = member(engine, "web:tab-en", "en", birth="19580420", cover_start=today)
-    record_sharing_period(engine, date(2026, 12, 14), 4, Actor("operator", "ops"), china(2026, 12, 8, 10))
-    now = china(2026, 12, 13, 9, 30).isoformat()
+async def two_notifier_processes(database_url: str, now: str):
+    """Runs two notifier processes at `now` (a test clock) against the fakes; what the edge received."""
     async with edge_and_delivery() as (edge, _delivery):
         processes = [await asyncio.create_subprocess_exec(
             sys.executable, "-c", NOTIFIER, database_url, edge.url, worker, now, cwd=str(PROJECT_ROOT),
             stderr=asyncio.subprocess.PIPE) for worker in ("replica-1", "replica-2")]
         results = [await asyncio.wait_for(p.communicate(), 120) for p in processes]
         assert [p.returncode for p in processes] == [0, 0], [r[1].decode()[-2000:] for r in results]
+    return edge
+
+
+@pytest.mark.parametrize("database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+async def test_two_notifier_processes_send_each_notice_once(engine, database_url):
+    today = date(2026, 12, 13)
+    wx = member(engine, "wx:openid-zh", "zh", birth="19560315", cover_start=today)
+    web = member(engine, "web:tab-en", "en", birth="19580420", cover_start=today)
+    waiting = deferred(engine, "wx:openid-deferred", "zh", birth="19590101")  # reminder due 2026-12-28 09:00
+    record_sharing_period(engine, date(2026, 12, 14), 4, Actor("operator", "ops"), china(2026, 12, 8, 10))
+    edge = await two_notifier_processes(database_url, china(2026, 12, 13, 9, 30).isoformat())
     assert len(edge.wechat) == 2 and len(edge.webchat) == 2
     assert sum("¥4.00" in m["text"]["content"] for m in edge.wechat) == 1
     assert sum("CN¥4.00" in m["event"]["text"] for m in edge.webchat) == 1
@@ -62,3 +70,9 @@ async def test_two_notifier_processes_send_each_notice_once(engine, database_url
         notices = list_notices(engine, enrollment_number=number)
         assert sorted(n.kind for n in notices) == ["deduction", "waiting_period_end"]
         assert {n.status for n in notices} == {"sent"}
+    assert [n.status for n in list_notices(engine, enrollment_number=waiting)] == ["pending"]  # not yet due
+
+    edge = await two_notifier_processes(database_url, china(2026, 12, 28, 9, 30).isoformat())
+    [reminder] = edge.wechat
+    assert reminder["touser"] == "openid-deferred" and "还在等检查结果" in reminder["text"]["content"]
+    assert [n.status for n in list_notices(engine, enrollment_number=waiting)] == ["sent"]

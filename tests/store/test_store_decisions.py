@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timezone
 
 from bot.store import create_staff, get_enrollment, list_audit, submit_enrollment
-from bot.store.decisions import decide, get_decision
+from bot.store.decisions import case_of_conversation, decide, get_decision
 from bot.store.outbox import list_notices
-from store_samples import submission
+from store_samples import id_number, submission
 
 DECIDED_AT = datetime(2026, 12, 2, 3, 0, tzinfo=timezone.utc)  # 11:00 in China
 DECIDED_ON = date(2026, 12, 2)
@@ -99,3 +99,14 @@ def test_a_contested_decline_can_be_approved(engine):
     result = decide(engine, number, staff_id=staff.id, decision="approve", reason="no_cancer_risk_found",
                     note="", now=DECIDED_AT, decided_on=DECIDED_ON)
     assert result.status == "decided" and get_enrollment(engine, number).status == "active"
+
+
+def test_a_ticket_finds_the_case_the_assistant_stored_under_a_session_of_its_conversation(engine):
+    # The assistant files an enrollment under "<sender>@<session start>"; the ticket names the sender.
+    number = manual_review(engine, conversation_id="web:tab-9@1764640000.123", sender_id="web:tab-9",
+                           channel="webchat")
+    manual_review(engine, conversation_id="web:tab-99@1764640000.123", sender_id="web:tab-99", channel="webchat",
+                  id_number=id_number(birth="19580420"))
+    assert case_of_conversation(engine, "web:tab-9") == number
+    assert case_of_conversation(engine, "web:tab") is None
+    assert case_of_conversation(engine, "web:tab-9%") is None  # a wildcard in an id matches nothing

@@ -156,6 +156,7 @@ class AfterConversation:
     quiet_hours_start: int  # hour in China time from which no notice is sent ...
     quiet_hours_end: int  # ... until this hour (a notice due meanwhile waits until then)
     deduction_notice_days_before: int
+    deferred_reminder_days: int  # a deferred member is reminded to come back this many days later
 
     def reasons_for(self, decision: str) -> tuple[DecisionReason, ...]:
         return tuple(r for r in self.decision_reasons if r.decision == decision)
@@ -248,7 +249,8 @@ def _after_conversation(section: _Section) -> AfterConversation:
                 raise PlanConfigError(section.path("decision_reasons"), f"needs at least one {decision} reason")
         return AfterConversation(
             decision_reasons=tuple(reasons), quiet_hours_start=start, quiet_hours_end=end,
-            deduction_notice_days_before=section.integer("deduction_notice_days_before", minimum=1))
+            deduction_notice_days_before=section.integer("deduction_notice_days_before", minimum=1),
+            deferred_reminder_days=section.integer("deferred_reminder_days", minimum=1))
 
 
 def _age(section: _Section) -> AgeWindow:

@@ -1,7 +1,7 @@
 """The insight consumer's facts (one per conversation event, unique by digest) and read positions.
 
 Revision ID: insight_facts
-Revises: loops_decisions_outbox
+Revises: loops_deferred_reminder
 Create Date: 2026-12-02 01:50:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'insight_facts'
-down_revision = 'loops_decisions_outbox'
+down_revision = 'loops_deferred_reminder'
 branch_labels = None
 depends_on = None
 

@@ -42,6 +42,7 @@ from socketio import AsyncServer
 
 from bot.channels.metadata import language_metadata
 from bot.channels.pseudonym import pseudonym
+from bot.channels.webchat_text import as_markdown
 from bot import settings
 from bot.settings import PROJECT_ROOT
 
@@ -137,12 +138,32 @@ class WebChatOutput(SocketIOOutput):
         self.namespace = namespace
 
     async def _send_message(self, socket_id: Text, response: Any) -> None:
+        # The widget reads every message as Markdown: each one, whoever wrote it, is shown as written.
+        if isinstance(response, dict) and isinstance(response.get("text"), str):
+            response = {**response, "text": as_markdown(response["text"])}
         await self.sio.emit(self.bot_message_evt, response, room=socket_id, namespace=self.namespace)
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """The response, after its step label ("第3步，共9步") if it has one, and before its enrollment
+        number card if it has one (see bot.nlg): each a message with its own class for the page's CSS."""
+        step = message.get("step")
+        if isinstance(step, dict) and step.get("text"):
+            await self._send_message(recipient_id, _styled(str(step["text"]), "enrollment-step"))
+        await super().send_response(recipient_id, message)
+        card = message.get("enrollment_number")
+        if isinstance(card, dict) and card.get("text"):
+            await self._send_message(recipient_id, _styled(str(card["text"]), "enrollment-number-card"))
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
                                **kwargs: Any) -> None:
         # Rasa's version spreads the message into emit()'s arguments; the widget wants the message itself.
         await self._send_message(recipient_id, json_message)
+
+
+def _styled(text: str, css_class: str) -> Dict[str, Any]:
+    """A message the widget shows with `css_class` in place of its usual bubble class (rasa-webchat's
+    metadata.customCss)."""
+    return {"text": text, "metadata": {"customCss": {"style": "class", "css": css_class}}}
 
 
 class WebChatInput(SocketIOInput):

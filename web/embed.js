@@ -10,6 +10,9 @@
  * numbers and phones are shown as typed only in this browser, and EnrollmentChat.startAfresh() forgets it
  * here (the page offers it as "start over", for shared computers).
  *
+ * It also brings the chat's own styles (chat.css: the plan's colours, 44 px buttons, the step label, the
+ * enrollment number card) and gives the enrollment number card a copy button.
+ *
  * Optional attributes on the tag:
  *   data-language="zh" | "en"   the chat language (default: the page's <html lang>, else the browser's)
  *   data-manual-start           do not open the launcher; the page calls EnrollmentChat.start() itself
@@ -24,14 +27,18 @@
   var tag = document.currentScript;
   var staticBase = new URL(".", tag.src);
   var LABELS = {
-    zh: {title: "老年防癌互助计划", subtitle: "报名助手", hint: "请输入消息…", connecting: "正在连接…"},
+    zh: {title: "老年防癌互助计划", subtitle: "报名助手", hint: "请输入消息…", connecting: "正在连接…",
+         copy: "复制编号", copied: "已复制"},
     en: {
       title: "Senior Cancer Mutual Aid Plan",
       subtitle: "Enrollment assistant",
       hint: "Type a message…",
-      connecting: "Connecting…"
+      connecting: "Connecting…",
+      copy: "Copy number",
+      copied: "Copied"
     }
   };
+  var ENROLLMENT_NUMBER = /SC\d{6}-[0-9A-Z]+/;
   // One object for the widget's whole life: it sends this very object with each message.
   var customData = {language: pickLanguage(tag.getAttribute("data-language"))};
   var container = null;
@@ -41,6 +48,77 @@
   function pickLanguage(preferred) {
     var hint = preferred || document.documentElement.lang || navigator.language || "zh";
     return /^zh/i.test(hint) ? "zh" : "en";
+  }
+
+  function loadStyles() {
+    if (document.querySelector("link[data-enrollment-chat]")) {
+      return;
+    }
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = new URL("chat.css", staticBase).href;
+    link.setAttribute("data-enrollment-chat", "");
+    document.head.appendChild(link);
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    var field = document.createElement("textarea");  // older browsers, and pages served over http
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.style.position = "fixed";
+    field.style.opacity = "0";
+    document.body.appendChild(field);
+    field.select();
+    var copied = document.execCommand("copy");
+    field.remove();
+    return copied ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+  }
+
+  function addCopyButtons(root) {
+    root.querySelectorAll(".enrollment-number-card:not([data-copy])").forEach(function (card) {
+      var found = ENROLLMENT_NUMBER.exec(card.textContent);
+      if (!found) {
+        return;
+      }
+      card.setAttribute("data-copy", found[0]);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "enrollment-copy";
+      button.textContent = LABELS[customData.language].copy;
+      button.addEventListener("click", function () {
+        copyText(found[0]).then(function () {
+          button.textContent = LABELS[customData.language].copied;
+        });
+      });
+      card.appendChild(button);
+    });
+  }
+
+  // The widget's quick replies are plain <div>s: make them buttons a keyboard can reach and press.
+  function makeRepliesKeyboardButtons(root) {
+    root.querySelectorAll(".rw-reply:not([role])").forEach(function (reply) {
+      reply.setAttribute("role", "button");
+      reply.setAttribute("tabindex", "0");
+      reply.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          reply.click();
+        }
+      });
+    });
+  }
+
+  function improve(root) {
+    addCopyButtons(root);
+    makeRepliesKeyboardButtons(root);
+  }
+
+  function watchForCards() {
+    improve(container);
+    new MutationObserver(function () { improve(container); }).observe(container, {childList: true, subtree: true});
   }
 
   function loadWidget() {
@@ -79,7 +157,12 @@
   function start(options) {
     options = options || {};
     embedded = Boolean(options.container);
+    var first = !container;
     container = options.container || container || document.body.appendChild(document.createElement("div"));
+    loadStyles();
+    if (first) {
+      watchForCards();
+    }
     return loadWidget().then(render);
   }
 

@@ -3,7 +3,7 @@
 The Rasa server also serves the page and the widget, so no other process is needed:
 
     GET /webhooks/webchat/                 the chat page (web/index.html)
-    GET /webhooks/webchat/static/<file>    embed.js (the loader a site pastes in), page.js, webchat.js
+    GET /webhooks/webchat/static/<file>    embed.js (the loader a site pastes in), page.js, chat.css, webchat.js
     GET /webhooks/webchat/health           {"status": "ok"}
     socket.io at /socket.io/               session_request → session_confirm, user_uttered → bot_uttered
 
@@ -113,6 +113,7 @@ JAVASCRIPT = "application/javascript; charset=utf-8"
 ASSETS: Dict[str, tuple[Path, str]] = {
     "embed.js": (WEB_DIR / "embed.js", JAVASCRIPT),
     "page.js": (WEB_DIR / "page.js", JAVASCRIPT),
+    "chat.css": (WEB_DIR / "chat.css", "text/css; charset=utf-8"),
     "webchat.js": (WIDGET_JS, JAVASCRIPT),
 }
 PAGE = (WEB_DIR / "index.html", "text/html; charset=utf-8")

@@ -44,6 +44,6 @@ ENV PYTHONPATH=/app PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HOME=/tmp MPLCO
     DATA_DIR=/tmp/enrollment RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
 USER 10001:10001
 EXPOSE 5005 5055 5080
-CMD [".venv/bin/python", "-m", "bot.rasa_server", "run", "--enable-api", "--port", "5005", \
+CMD [".venv/bin/python", "-m", "bot.rasa.server", "run", "--enable-api", "--port", "5005", \
      "--model", "models/assistant.tar.gz", "--endpoints", "endpoints.production.yml", \
      "--credentials", "credentials.yml"]

@@ -6,12 +6,12 @@ BIN := $(VENV)/bin
 MODEL := models/assistant.tar.gz
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # The model is retrained only when something it is trained from has changed.
-TRAINING_INPUTS := $(shell find domain -name '*.yml') config.yml $(shell find data -name '*.yml') $(wildcard bot/nlu/*.py) bot/language.py
+TRAINING_INPUTS := $(shell find domain -name '*.yml') config.yml $(shell find data -name '*.yml') $(wildcard bot/rasa/nlu/*.py) bot/core/language.py
 
 .PHONY: run test setup train validate pytest story-test clean
 
 run: setup $(MODEL)
-	$(BIN)/python -m bot.launcher
+	$(BIN)/python -m bot.ops.launcher
 
 test: setup $(MODEL) validate pytest story-test nlu-alarm
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from bot.language import DEFAULT_LANGUAGE, Language, normalise_language
+from bot.core.language import DEFAULT_LANGUAGE, Language, normalise_language
 
 
 def language_of(tracker: Tracker) -> Language:

@@ -1,10 +1,10 @@
 """Correcting an earlier answer, however it is said and wherever the form is.
 
-"刚才手机号输错了，应该是……", "No wait, her name is …", "上一题我点错了，其实有": bot.answers reads which answer
+"刚才手机号输错了，应该是……", "No wait, her name is …", "上一题我点错了，其实有": bot.core.answers reads which answer
 changes and the new value; this adapter forgets that answer (and the answers that depend on it), checks
 the new value with the same check as ever, and leaves everything else as it was, so the form asks only
 what is now missing and returns to where the user was. A changed health answer is simply a new answer:
-the screening decision is always recomputed from all of them (bot.enrollment), so a "yes" that declines
+the screening decision is always recomputed from all of them (bot.core.enrollment), so a "yes" that declines
 ends the enrollment there and then. Used by action_correct_answer and by the form's validator, which
 also recognises a correction typed where a yes/no answer was expected.
 """
@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 
 from actions.enrollment_answers import CHECKS, DEPENDENT_ANSWERS, Checked, application_of, check_choice
-from bot import answers
+from bot.core import answers
 
 
 @dataclass

@@ -3,7 +3,7 @@
 The number comes from the `case_count` entity (DIET), or, when DIET found none, from the message itself
 ("40个案例", "四十个案例", "forty cases"). It may be written in digits, in Chinese numerals (四十, 一百二十,
 两百, 一百二) or in English words (forty-five). The plan core says what that many cases can cost at most
-(bot.plan.contributions.most_for_cases); the answer is a domain response, and bot.nlg fills in the
+(bot.core.plan.contributions.most_for_cases); the answer is a domain response, and bot.rasa.nlg fills in the
 per-case cap and the management fee from the plan configuration.
 """
 from __future__ import annotations
@@ -18,9 +18,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of
-from bot import i18n
-from bot.plan.config import load_plan
-from bot.plan.contributions import most_for_cases
+from bot.core import i18n
+from bot.core.plan.config import load_plan
+from bot.core.plan.contributions import most_for_cases
 
 CASE_COUNT_ENTITY = "case_count"
 

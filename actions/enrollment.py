@@ -1,6 +1,6 @@
 """The enrollment's ends and turns: concluding it, cancelling, correcting an answer, the other parent.
 
-Thin adapters: what an ending means and what gets stored is decided by bot.enrollment; these actions
+Thin adapters: what an ending means and what gets stored is decided by bot.core.enrollment; these actions
 read the conversation, call it and the store, and answer with domain responses.
 """
 from __future__ import annotations
@@ -25,9 +25,11 @@ from actions.enrollment_answers import (
 from actions.corrections import correct
 from actions.handoff import hand_over
 from actions.replies import say
-from bot import enrollment, store
-from bot.enrollment import ApplicationIncomplete, Ending
-from bot.handoff import HandoffReason
+from bot.core.submission import submission_of
+from bot.core import enrollment
+from bot import store
+from bot.core.enrollment import ApplicationIncomplete, Ending
+from bot.core.handoff import HandoffReason
 
 log = logging.getLogger(__name__)
 
@@ -67,57 +69,78 @@ class ActionConcludeEnrollment(Action):
 
         result = None
         if ending.stores_enrollment:
-            try:
-                submission = enrollment.submission(app, conversation_of(tracker, language), answered_at(tracker))
-                result = await asyncio.to_thread(store.submit_enrollment, store_engine(), submission)
-            except ApplicationIncomplete as problem:
-                # Something was skipped (e.g. an answer typed as an intent payload): ask again.
-                log.warning("enrollment incomplete at conclusion: %s", problem)
-                say(dispatcher, "utter_how_to_correct", language)
-                return [SlotSet("enrollment_confirmed", None), FollowupAction("enrollment_form")]
-            except SQLAlchemyError:
-                log.exception("the enrollment store failed while submitting")
-                say(dispatcher, "utter_store_unavailable", language)
-                return [SlotSet("enrollment_confirmed", None),
-                        SlotSet("handoff_reason", HandoffReason.STORE_FAILURE.value),
-                        FollowupAction("enrollment_form")]
+            result = await _stored(dispatcher, tracker, app, language)
+            if isinstance(result, list):  # not stored: the form asks again
+                return result
 
         events: List[EventType] = _slot_events(reset_answers())
         for response in _ENDING_RESPONSES.get(ending, []):
             say(dispatcher, response, language, **member)
-
-        decision = app.decision
-        if ending in (Ending.DECLINED, Ending.MANUAL_REVIEW) and decision is not None:
-            say(dispatcher, "utter_screening_declined" if ending is Ending.DECLINED
-                else "utter_screening_manual_review", language, **member)
-            for cause in decision.causes:
-                if cause not in decision.not_sure:
-                    say(dispatcher, f"utter_screening_reason_{cause.lower()}", language)
-            if decision.caused_by_not_sure:
-                say(dispatcher, "utter_screening_reason_not_sure", language)
-            if ending is Ending.DECLINED:
-                say(dispatcher, "utter_offer_person_to_contest", language)
-        if ending is Ending.DECLINED:
-            events.append(SlotSet("handoff_reason", HandoffReason.CONTEST_DECLINED.value))
+        events += _explain_screening(dispatcher, app, ending, language, member)
         if ending is Ending.MANUAL_REVIEW and result is not None:
             events += await hand_over(dispatcher, tracker, HandoffReason.MANUAL_REVIEW,
                                       {"enrollment_number": result.enrollment_number})
-
         if ending is Ending.CONFIRMED and result is not None:
-            if result.status == "already_member":
-                say(dispatcher, "utter_already_member", language, masked_id=result.masked_id,
-                    enrollment_number=result.enrollment_number)
-            elif result.status == "not_disclosed":  # someone else's member: say nothing about it
-                say(dispatcher, "utter_membership_not_disclosed", language)
-            else:
-                say(dispatcher, "utter_enrollment_done", language, enrollment_number=result.enrollment_number,
-                    waiting_period_end=result.waiting_period_end, cover_start=result.cover_start)
-                events.append(SlotSet("enrollment_number", result.enrollment_number))
-            other = enrollment.other_parent(app.answer(enrollment.RELATIONSHIP))
-            if other:
-                events += [SlotSet("offered_relationship", other), SlotSet("pending_offer", "other_parent")]
-                say(dispatcher, f"utter_offer_other_parent_{other}", language)
+            events += _confirmed(dispatcher, app, result, language)
         return events
+
+
+async def _stored(dispatcher: CollectingDispatcher, tracker: Tracker, app: enrollment.Application,
+                  language: str) -> "store.SubmissionResult | List[EventType]":
+    """The enrollment stored, or the events that send the form back when it cannot be."""
+    try:
+        submission = submission_of(app, conversation_of(tracker, language), answered_at(tracker))
+        return await asyncio.to_thread(store.submit_enrollment, store_engine(), submission)
+    except ApplicationIncomplete as problem:
+        # Something was skipped (e.g. an answer typed as an intent payload): ask again.
+        log.warning("enrollment incomplete at conclusion: %s", problem)
+        say(dispatcher, "utter_how_to_correct", language)
+        return [SlotSet("enrollment_confirmed", None), FollowupAction("enrollment_form")]
+    except SQLAlchemyError:
+        log.exception("the enrollment store failed while submitting")
+        say(dispatcher, "utter_store_unavailable", language)
+        return [SlotSet("enrollment_confirmed", None),
+                SlotSet("handoff_reason", HandoffReason.STORE_FAILURE.value),
+                FollowupAction("enrollment_form")]
+
+
+def _explain_screening(dispatcher: CollectingDispatcher, app: enrollment.Application, ending: Ending,
+                       language: str, member: Dict[Text, Any]) -> List[EventType]:
+    """A declined or manual-review outcome with its reasons in plain words; a decline may be contested."""
+    decision = app.decision
+    if ending in (Ending.DECLINED, Ending.MANUAL_REVIEW) and decision is not None:
+        say(dispatcher, "utter_screening_declined" if ending is Ending.DECLINED
+            else "utter_screening_manual_review", language, **member)
+        for cause in decision.causes:
+            if cause not in decision.not_sure:
+                say(dispatcher, f"utter_screening_reason_{cause.lower()}", language)
+        if decision.caused_by_not_sure:
+            say(dispatcher, "utter_screening_reason_not_sure", language)
+        if ending is Ending.DECLINED:
+            say(dispatcher, "utter_offer_person_to_contest", language)
+    if ending is Ending.DECLINED:
+        return [SlotSet("handoff_reason", HandoffReason.CONTEST_DECLINED.value)]
+    return []
+
+
+def _confirmed(dispatcher: CollectingDispatcher, app: enrollment.Application, result: "store.SubmissionResult",
+               language: str) -> List[EventType]:
+    """The enrollment number (or why there is none), then the offer to enroll the other parent."""
+    events: List[EventType] = []
+    if result.status == "already_member":
+        say(dispatcher, "utter_already_member", language, masked_id=result.masked_id,
+            enrollment_number=result.enrollment_number)
+    elif result.status == "not_disclosed":  # someone else's member: say nothing about it
+        say(dispatcher, "utter_membership_not_disclosed", language)
+    else:
+        say(dispatcher, "utter_enrollment_done", language, enrollment_number=result.enrollment_number,
+            waiting_period_end=result.waiting_period_end, cover_start=result.cover_start)
+        events.append(SlotSet("enrollment_number", result.enrollment_number))
+    other = enrollment.other_parent(app.answer(enrollment.RELATIONSHIP))
+    if other:
+        events += [SlotSet("offered_relationship", other), SlotSet("pending_offer", "other_parent")]
+        say(dispatcher, f"utter_offer_other_parent_{other}", language)
+    return events
 
 
 class ActionCancelEnrollment(Action):

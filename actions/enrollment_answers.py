@@ -1,6 +1,6 @@
 """Reading and checking enrollment answers from the conversation, shared by the form and corrections.
 
-Each `check_<answer>` takes what the user typed, asks the core (bot.enrollment, bot.identity, the plan)
+Each `check_<answer>` takes what the user typed, asks the core (bot.core.enrollment, bot.core.identity, the plan)
 whether it is acceptable, and returns the slot updates plus the responses that explain a refusal. The
 form validator and the correction action both use them, so an answer is checked the same way however it
 arrives.
@@ -14,13 +14,15 @@ from typing import Any, Callable, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 
 from actions import privacy
-from bot import answers, enrollment, settings, store
-from bot.enrollment import Application, Conversation
-from bot.identity import IdentityError, mask_phone
-from bot.plan.clock import today_in_china
-from bot.plan.config import load_plan
-from bot.plan.eligibility import check_age
-from bot.sealed_slots import unsealed
+from bot.core import answers, enrollment, settings, typed_identity
+from bot import store
+from bot.core.enrollment import Application
+from bot.core.submission import Origin
+from bot.core.identity import IdentityError, mask_phone
+from bot.core.plan.clock import today_in_china
+from bot.core.plan.config import load_plan
+from bot.core.plan.eligibility import check_age
+from bot.store.sealed_slots import unsealed
 
 
 @dataclass
@@ -49,13 +51,13 @@ def application_of(tracker: Tracker, **overrides: Any) -> Application:
     return Application.of({**answers_of(tracker), **overrides}, today_in_china())
 
 
-def conversation_of(tracker: Tracker, language: str) -> Conversation:
+def conversation_of(tracker: Tracker, language: str) -> Origin:
     """The enrollment's origin; one submission key per conversation session (see the store's docs)."""
     session_started = next(
         (e.get("timestamp") for e in reversed(tracker.events) if e.get("event") == "session_started"), 0
     )
     channel = (tracker.get_latest_input_channel() or "unknown")
-    return Conversation(
+    return Origin(
         conversation_id=f"{tracker.sender_id}@{session_started:.3f}",
         channel=channel,
         sender_id=tracker.sender_id if ":" in tracker.sender_id else f"{channel}:{tracker.sender_id}",
@@ -88,7 +90,7 @@ def check_relationship(value: Any, tracker: Tracker) -> Checked:
 
 
 def check_member_name(value: Any, tracker: Tracker) -> Checked:
-    """A name is read as a person would (bot.answers): an ordinary or plan word can be a name, while
+    """A name is read as a person would (bot.core.answers): an ordinary or plan word can be a name, while
     "我爸", "你好", "是的" or a question is not one."""
     text = str(value or "")
     reading = answers.read_name_answer(text)
@@ -97,7 +99,7 @@ def check_member_name(value: Any, tracker: Tracker) -> Checked:
     if reading.kind is not answers.NameReading.NOT_A_NAME:
         return Checked({"member_name": None}).say("utter_name_expected")
     try:
-        enrollment.read_name(text)
+        typed_identity.read_name(text)
     except IdentityError as problem:
         return Checked({"member_name": None}).say(f"utter_name_{problem.code}")
     return Checked({"member_name": None}).say("utter_name_expected")
@@ -108,13 +110,13 @@ def check_id_number(value: Any, tracker: Tracker) -> Checked:
     today = today_in_china()
     refused = {"id_number": None, "masked_id": None}
     try:
-        member = enrollment.read_id_number(text, today)
+        member = typed_identity.read_id_number(text, today)
     except IdentityError as problem:
         if problem.unsupported_document:
             refused = {**refused, "handoff_reason": "unsupported_document"}
         return Checked(refused).say(f"utter_id_number_{problem.code}")
 
-    stated = enrollment.stated_birth_date(text)
+    stated = typed_identity.stated_birth_date(text)
     if stated is not None and stated != member.birth_date:
         mismatches = int(tracker.get_slot("birth_date_mismatches") or 0) + 1
         checked = Checked({**refused, "birth_date_mismatches": float(mismatches)})
@@ -136,7 +138,7 @@ def check_id_number(value: Any, tracker: Tracker) -> Checked:
 
 def check_phone(value: Any, tracker: Tracker) -> Checked:
     try:
-        phone = enrollment.read_phone(str(value or ""))
+        phone = typed_identity.read_phone(str(value or ""))
     except IdentityError as problem:
         return Checked({"phone": None, "masked_phone": None}).say(f"utter_phone_{problem.code}")
     return Checked({"phone": phone, "masked_phone": mask_phone(phone)})

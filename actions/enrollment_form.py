@@ -1,11 +1,11 @@
-"""The enrollment form's validator: asks what bot.enrollment says is due and checks each answer.
+"""The enrollment form's validator: asks what bot.core.enrollment says is due and checks each answer.
 
 Questions come from `Application.questions()`, so the form stops by itself when an answer ends the
 enrollment (age, a refused consent, a screening outcome); `action_conclude_enrollment` then explains.
 Every answer the form receives is checked by actions.enrollment_answers; an answer that does not fit is
 refused with a reason and the form asks again.
 
-Answers are read as a person would (bot.answers): once the privacy notice is agreed, several answers in
+Answers are read as a person would (bot.core.answers): once the privacy notice is agreed, several answers in
 one message ("我妈叫王秀英，身份证号……，手机……") are all taken, each checked, and only what is missing is
 asked. At the name prompt a plausible name is the name whatever words it is made of, while a question
 or a request is given back to the conversation's rules (the form is rejected for this turn, so the FAQ
@@ -27,8 +27,8 @@ from actions.conversation import language_of
 from actions.corrections import correct
 from actions.enrollment_answers import application_of, check_answer
 from actions.replies import say, send
-from bot import answers, enrollment
-from bot.sealed_slots import unseal
+from bot.core import answers, enrollment
+from bot.store.sealed_slots import unseal
 
 # Answers about who the member is: several can come in one message.
 IDENTITY_ANSWERS = (enrollment.RELATIONSHIP, enrollment.MEMBER_NAME, enrollment.ID_NUMBER, enrollment.PHONE)

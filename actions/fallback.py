@@ -13,8 +13,8 @@ from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import hand_over
-from bot.handoff import HandoffReason
-from bot.plan.config import load_plan
+from bot.core.handoff import HandoffReason
+from bot.core.plan.config import load_plan
 
 FALLBACK = "action_default_fallback"
 

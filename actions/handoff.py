@@ -2,7 +2,7 @@
 told when a person will reply.
 
 The ticket's summary is what staff see first: the relationship, the member's age and how far the
-screening got, never the name, ID number or phone (bot.enrollment.handoff_summary). Pausing also clears
+screening got, never the name, ID number or phone (bot.core.enrollment.handoff_summary). Pausing also clears
 the form's pending question, so nothing the user types while staff are in charge can answer a consent or
 a check; the form asks it again when the assistant is back.
 """
@@ -21,8 +21,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.conversation import language_of
 from actions.enrollment_answers import application_of, conversation_of, store_engine
 from actions.replies import say
-from bot import enrollment, store
-from bot.handoff import HandoffReason, announcement
+from bot.core import enrollment
+from bot import store
+from bot.core.handoff import HandoffReason, announcement
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from typing import Any, Dict, Text
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import i18n
+from bot.core import i18n
 
 
 def formatted(values: Dict[Text, Any], language: str) -> Dict[Text, Any]:

@@ -14,7 +14,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.enrollment_answers import is_enrolling
-from bot.language import normalise_language
+from bot.core.language import normalise_language
 
 
 class ActionSessionStart(Action):

@@ -16,9 +16,10 @@ from actions import privacy
 from actions.conversation import language_of
 from actions.enrollment_answers import check_choice, conversation_of, store_engine
 from actions.replies import say
-from bot import enrollment, store
-from bot.identity import IdentityError
-from bot.plan.clock import today_in_china
+from bot.core import typed_identity
+from bot import store
+from bot.core.identity import IdentityError
+from bot.core.plan.clock import today_in_china
 from bot.store import Actor
 
 _CLEARED = {"withdrawal_id_number": None, "withdrawal_confirmed": None, "masked_id": None}
@@ -32,7 +33,7 @@ class ValidateWithdrawalForm(FormValidationAction):
                                             tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         language = language_of(tracker)
         try:
-            member = enrollment.read_id_number(str(value or ""), today_in_china())
+            member = typed_identity.read_id_number(str(value or ""), today_in_china())
         except IdentityError as problem:
             say(dispatcher, f"utter_id_number_{problem.code}", language)
             return {"withdrawal_id_number": None}

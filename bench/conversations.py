@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:
 
 def member_id_number(index: int, female: bool) -> str:
     """A valid, distinct 18-character ID number (Beijing Xicheng) born 1958-1964, of the given sex."""
-    from bot.identity import check_character
+    from bot.core.identity import check_character
 
     born = date(1958, 1, 1) + timedelta(days=(index * 37) % (date(1964, 12, 31) - date(1958, 1, 1)).days)
     sequence = 10 + (index // 2500) % 90      # two digits; the date repeats only after 2,500 members

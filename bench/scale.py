@@ -7,7 +7,7 @@ What it starts (all children of this process, stopped again at the end; loopback
   a public port (web chat, WeChat only) and an internal one (REST, HTTP API), both hashing each sender
   onto one of the Rasa replicas; a third port is the action endpoint, round robin over the action
   servers (`proxy_next_upstream` moves a call off a dead one);
-- 2 action servers and 2 Rasa replicas, started with the launcher's own commands (bot/launcher.py) and
+- 2 action servers and 2 Rasa replicas, started with the launcher's own commands (bot/ops/launcher.py) and
   `endpoints.production.yml`: conversations in PostgreSQL, locks in Redis, the action endpoint behind
   the generated ACTION_SERVER_SECRET, the HTTP API behind JWTs signed with a generated RASA_API_TOKEN,
   REST behind a generated integrator key (REST_INTEGRATOR_KEYS, senders `rest:scale:<sender>`);
@@ -58,8 +58,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.conversations import (  # noqa: E402
     enrollment_conversation, free_port, percentile_ms, post_message)
-from bot import launcher, readiness  # noqa: E402
-from bot.launcher import Service  # noqa: E402
+from bot.ops import launcher, readiness  # noqa: E402
+from bot.ops.launcher import Service  # noqa: E402
 
 EDGE = ROOT / "deploy" / "nginx"
 STICKY_MAPS = EDGE / "sticky-maps.conf"
@@ -222,7 +222,7 @@ def snapshot_model(model: Path, scratch: Path) -> Path:
 
 
 def check_models_loaded(rasa_ports: list[int], token: str) -> None:
-    """Each replica serves a model (what the Kubernetes readiness probe asks, bot/readiness.py)."""
+    """Each replica serves a model (what the Kubernetes readiness probe asks, bot/ops/readiness.py)."""
     for port in rasa_ports:
         ready, why = readiness.check(f"http://127.0.0.1:{port}", token, timeout_s=30)
         if not ready:
@@ -439,13 +439,13 @@ def align(expected: list[str], kept: list[str]) -> list[tuple[int, int]]:
 
 
 def kept_form(messages: list[str]):
-    """Texts as the conversation store keeps them (bot/tracker_store.py): ID numbers and phones masked,
+    """Texts as the conversation store keeps them (bot/rasa/tracker_store.py): ID numbers and phones masked,
     and the member's name blanked once the enrollment ended. Applied to both sides of a comparison, so a
     conversation compares equal whether or not its enrollment has ended yet."""
-    from bot.enrollment import read_name
-    from bot.identity import IdentityError
-    from bot.personal_data import mask_personal_numbers
-    from bot.tracker_store import BLANK
+    from bot.core.typed_identity import read_name
+    from bot.core.identity import IdentityError
+    from bot.core.personal_data import mask_personal_numbers
+    from bot.rasa.tracker_store import BLANK
 
     # The scripts give the member's name third (bench/conversations.py). The store forgets both the
     # answer as typed ("她叫王秀英", which the form's text mapping held first) and the name itself.
@@ -510,7 +510,7 @@ def rasa_sender(sender: str) -> str:
 
 
 def sender_jwt(secret: str, sender: str) -> str:
-    from bot.rasa_auth import sender_token
+    from bot.rasa.api_token import sender_token
 
     return sender_token(secret, rasa_sender(sender), lifetime_s=3600)
 
@@ -518,7 +518,7 @@ def sender_jwt(secret: str, sender: str) -> str:
 async def read_trackers(base: str, jwt_secret: str, conversations: list[Conversation]) -> dict[str, dict]:
     """Every conversation's tracker through the router's HTTP API: an admin JWT (what the console sends)
     for even indexes, a JWT that allows only that sender's conversation for odd ones."""
-    from bot.rasa_auth import authorization
+    from bot.rasa.api_token import authorization
 
     import aiohttp
 
@@ -556,7 +556,7 @@ async def api_auth_checks(public: str, base: str, jwt_secret: str, a: str, b: st
     JWT for another sender's conversation (403); the public port does not serve it at all (404)."""
     import aiohttp
 
-    from bot.rasa_auth import sender_token
+    from bot.rasa.api_token import sender_token
 
     a, b = rasa_sender(a), rasa_sender(b)
     async with aiohttp.ClientSession() as session:
@@ -839,7 +839,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         database_url = reset_databases()
         env_settings = environment(scratch, database_url, f"http://127.0.0.1:{actions_port}/webhook")
         os.environ.update(env_settings)  # the launcher's commands and child_environment read them
-        jwt_secret = env_settings["RASA_API_TOKEN"]  # bot.rasa_server makes it Rasa's --jwt-secret
+        jwt_secret = env_settings["RASA_API_TOKEN"]  # bot.rasa.server makes it Rasa's --jwt-secret
         rest_key = env_settings["REST_INTEGRATOR_KEYS"].split(":", 1)[1]
         rest_headers = {"Authorization": f"Bearer {rest_key}"}
         conf = scratch / "nginx.conf"

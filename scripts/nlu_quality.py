@@ -2,7 +2,7 @@
 """How well the NLU model understands held-out messages, per language.
 
 Runs `rasa test nlu` on tests/nlu_holdout/ (phrasings that training never sees), splits its per-message
-results by the script each message is written in (bot.language.script_language) and reports, for
+results by the script each message is written in (bot.core.language.script_language) and reports, for
 Chinese and for English, the intent F1 and the response-selection F1 (which plan question, faq/<topic>,
 was recognised). Exits 1 when the intent F1 of either language is below --min-f1 (default 0.95).
 
@@ -32,7 +32,7 @@ from sklearn.metrics import precision_recall_fscore_support
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.language import LANGUAGES, script_language  # noqa: E402
+from bot.core.language import LANGUAGES, script_language  # noqa: E402
 
 Row = Tuple[str, str, str]  # text, target, prediction
 

@@ -17,6 +17,10 @@ MODEL = ROOT / "models" / "assistant.tar.gz"
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# The test clock: every assistant a test starts, and this process, count this day as today (TEST_TODAY),
+# so dates in answers and the ages of the test members stay what the tests expect, whatever the year.
+TEST_TODAY = "2026-11-28"
+os.environ["TEST_TODAY"] = TEST_TODAY
 
 
 def free_port() -> int:
@@ -40,7 +44,7 @@ class RunningAssistant:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     def start(self) -> None:
-        from bot import launcher
+        from bot.ops import launcher
 
         self._stack = ExitStack()
         self._stack.enter_context(launcher.assistant_running(self.rasa_port, self.action_port,
@@ -70,7 +74,7 @@ class RunningAssistant:
 
     def api_headers(self) -> dict[str, str]:
         """What an internal caller sends to the HTTP API: a JWT signed with the API secret (never ?token=)."""
-        from bot.rasa_auth import authorization
+        from bot.rasa.api_token import authorization
 
         return authorization(self.token, "tests")
 
@@ -91,7 +95,7 @@ def assistant_started(data_dir: Path, **settings: str) -> Iterator[RunningAssist
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make train` (make test trains it first).")
     saved = dict(os.environ)
-    os.environ.update({"DATA_DIR": str(data_dir), "RASA_API_TOKEN": "test-api-token",
+    os.environ.update({"DATA_DIR": str(data_dir), "RASA_API_TOKEN": "test-api-token", "TEST_TODAY": TEST_TODAY,
                        "DATABASE_URL": f"sqlite:///{data_dir / 'enrollment.db'}",
                        "TRACKER_DB": str(data_dir / "tracker.db"), **settings})
     assistant = RunningAssistant(data_dir=data_dir)
@@ -153,7 +157,7 @@ def postgres_server():
     from sqlalchemy import create_engine
     from sqlalchemy.exc import OperationalError
 
-    from bot import settings
+    from bot.core import settings
 
     url = settings.get("TEST_POSTGRES_URL")
     if not url:

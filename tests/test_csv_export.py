@@ -10,8 +10,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "store"))
 
-from bot.__main__ import main  # noqa: E402
-from bot.spreadsheet import safe_cell  # noqa: E402
+from bot.ops.cli import main  # noqa: E402
+from bot.core.spreadsheet import safe_cell  # noqa: E402
 from bot.store import engine_for, submit_enrollment  # noqa: E402
 from store_samples import submission  # noqa: E402
 

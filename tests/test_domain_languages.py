@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.language import script_language
+from bot.core.language import script_language
 
 ROOT = Path(__file__).resolve().parent.parent
 

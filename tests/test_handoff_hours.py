@@ -3,8 +3,8 @@ from datetime import datetime, time, timezone
 
 import pytest
 
-from bot.handoff import StaffHours
-from bot.plan.clock import CHINA_TIME
+from bot.core.handoff import StaffHours
+from bot.core.plan.clock import CHINA_TIME
 
 HOURS = StaffHours.parse("09:00-21:00")
 

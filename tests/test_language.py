@@ -1,7 +1,7 @@
 """The language a message is answered in: script, mixed text, no letters at all, explicit requests."""
 import pytest
 
-from bot.language import detect_language, language_request, normalise_language, script_language
+from bot.core.language import detect_language, language_request, normalise_language, script_language
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import SETTINGS
+from bot.core.settings import SETTINGS
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

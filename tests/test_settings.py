@@ -2,7 +2,7 @@
 import stat
 from concurrent.futures import ThreadPoolExecutor
 
-from bot import settings
+from bot.core import settings
 
 
 def test_a_generated_secret_is_kept_private_and_reused(tmp_path, monkeypatch):
@@ -33,9 +33,11 @@ def test_the_environment_wins(tmp_path, monkeypatch):
 
 
 def test_a_generated_or_given_api_token_never_reads_as_an_option(monkeypatch, tmp_path):
-    """`rasa run --jwt-secret -abc` refuses to start; bot.rasa_server passes --jwt-secret=<secret>, inside
+    """`rasa run --jwt-secret -abc` refuses to start; bot.rasa.server passes --jwt-secret=<secret>, inside
     the process (the launcher's command line has no secret at all)."""
-    from bot import launcher, rasa_server
+    from bot.ops import launcher
+    from bot.rasa.api_token import api_token
+    from bot.rasa import server as rasa_server
 
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setenv("RASA_API_TOKEN", "-starts-with-a-dash")
@@ -43,5 +45,5 @@ def test_a_generated_or_given_api_token_never_reads_as_an_option(monkeypatch, tm
     assert not any("starts-with-a-dash" in part for part in rasa.command)
     assert "--jwt-secret=-starts-with-a-dash" in rasa_server.arguments(rasa.command[3:])
     monkeypatch.delenv("RASA_API_TOKEN")
-    generated = launcher.api_token()
+    generated = api_token()
     assert len(generated) == 64 and set(generated) <= set("0123456789abcdef")  # hex: never starts with "-"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict
 
-from bot.language import normalise_language
+from bot.core.language import normalise_language
 
 
 def language_metadata(custom_data: Any) -> Dict[str, str]:

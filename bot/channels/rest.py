@@ -26,7 +26,7 @@ from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic.exceptions import SanicException
 from sanic.request import Request
 
-from bot import settings
+from bot.core import settings
 from bot.channels.metadata import language_metadata
 from bot.channels.webchat import SENDER_PREFIX as WEBCHAT_PREFIX
 from bot.channels.wechat import SENDER_PREFIX as WECHAT_PREFIX

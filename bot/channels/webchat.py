@@ -43,8 +43,8 @@ from socketio import AsyncServer
 from bot.channels.metadata import language_metadata
 from bot.channels.pseudonym import pseudonym
 from bot.channels.webchat_text import as_markdown
-from bot import settings
-from bot.settings import PROJECT_ROOT
+from bot.core import settings
+from bot.core.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
 

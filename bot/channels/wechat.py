@@ -13,7 +13,7 @@ timestamp is more than 5 minutes from our clock is refused (403); a nonce is acc
 call with the same timestamp and nonce is acknowledged and ignored: WeChat's own retries look like
 that); and with an EncodingAESKey configured only encrypted (safe or compatible mode) pushes are
 accepted, whose signature does cover the message. Nonces, message ids and the access token are shared
-by all replicas through Redis in production (bot.shared_state), in memory locally.
+by all replicas through Redis in production (bot.store.shared_state), in memory locally.
 Users appear in Rasa as `wx:<openid>`. Buttons become numbered options; a reply of the number (or the
 option's title) is turned back into the button's payload.
 """
@@ -30,11 +30,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import settings
+from bot.core import settings
 from bot.channels.pseudonym import pseudonym
 from bot.channels.ttl_cache import TTLCache
 from bot.channels.wechat_api import WeChatClient
-from bot.shared_state import SharedState, shared_state
+from bot.store.shared_state import SharedState, shared_state
 from bot.channels.wechat_protocol import InboundMessage, MessageCipher, RejectedMessage, parse_xml, \
     signature_matches
 

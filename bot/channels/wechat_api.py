@@ -4,7 +4,7 @@ WeChat answers a webhook call only with what is returned within 5 seconds, so ev
 goes out as a customer-service message instead: POST /cgi-bin/message/custom/send with an access token
 from /cgi-bin/token. The token is cached until shortly before it expires and fetched again when WeChat
 says it is invalid. Fetching a token invalidates the previous one (after a few minutes), so replicas
-must share it: with a shared state (bot.shared_state: Redis in production) the token lives there, and
+must share it: with a shared state (bot.store.shared_state: Redis in production) the token lives there, and
 one replica at a time fetches a new one while the others wait for it. Sending never raises: a reply that cannot be delivered (the user has not written for
 48 hours, WeChat is down) is logged, and the conversation goes on.
 """
@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 import aiohttp
 
 from bot.channels.pseudonym import pseudonym
-from bot.shared_state import SharedState
+from bot.store.shared_state import SharedState
 
 logger = logging.getLogger(__name__)
 

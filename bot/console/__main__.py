@@ -1,7 +1,7 @@
-"""`python -m bot.console`: serve the support console on CONSOLE_HOST:CONSOLE_PORT (see bot/settings.py).
+"""`python -m bot.console`: serve the support console on CONSOLE_HOST:CONSOLE_PORT (see bot/core/settings.py).
 
 The enrollment store is brought to the newest schema first, as the launcher does, so the console can be
-started on its own. It talks to the Rasa server at RASA_URL with the launcher's API token.
+started on its own. It talks to the Rasa server at RASA_URL with the API token of bot.rasa.api_token.
 """
 from __future__ import annotations
 
@@ -12,17 +12,16 @@ from typing import Optional, Sequence
 
 from aiohttp import web
 
-from bot import settings
+from bot.core import settings
 from bot.console import ConsoleConfig, create_app
-from bot.launcher import LaunchError, port_setting
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argparse.ArgumentParser(prog="python -m bot.console", description=__doc__).parse_args(argv)
     logging.basicConfig(level=settings.get("LOG_LEVEL"), format="%(asctime)s %(name)s %(message)s")
     try:
-        port = port_setting("CONSOLE_PORT")
-    except LaunchError as problem:
+        port = settings.port("CONSOLE_PORT")
+    except settings.SettingError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
     from bot.store import upgrade_schema

@@ -37,7 +37,7 @@ from bot.console.language_switch import language_middleware, switch_language
 from bot.console.login_throttle import LoginThrottle
 from bot.console.rasa_api import RasaClient
 from bot.console.sessions import staff_session_middleware
-from bot.shared_state import shared_state
+from bot.store.shared_state import shared_state
 from bot.store import engine_for
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"

@@ -1,6 +1,6 @@
 """What the support console needs to know: where the store and Rasa are, and how long logins last.
 
-`ConsoleConfig.from_settings()` reads bot/settings.py (the environment, with working local defaults);
+`ConsoleConfig.from_settings()` reads bot/core/settings.py (the environment, with working local defaults);
 tests build one directly.
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot import settings
+from bot.core import settings
 from bot.console.login_throttle import trusted_networks
 
 
@@ -16,7 +16,7 @@ from bot.console.login_throttle import trusted_networks
 class ConsoleConfig:
     database_url: str
     rasa_url: str  # base URL of Rasa's HTTP API, e.g. http://localhost:5005
-    rasa_token: str  # RASA_API_TOKEN: the secret that signs the JWTs of its calls (bot.rasa_auth)
+    rasa_token: str  # RASA_API_TOKEN: the secret that signs the JWTs of its calls (bot.rasa.api_token)
     session_lifetime: timedelta = timedelta(hours=12)
     secure_cookies: bool = False  # cookies over HTTPS only
     login_failures_allowed: int = 5  # attempts per username ...
@@ -29,7 +29,7 @@ class ConsoleConfig:
 
     @classmethod
     def from_settings(cls) -> "ConsoleConfig":
-        from bot.launcher import api_token  # the token the launcher gives the Rasa server
+        from bot.rasa.api_token import api_token  # the secret the Rasa server checks tokens with
 
         hours = settings.get("CONSOLE_SESSION_HOURS")
         try:

@@ -21,8 +21,8 @@ from bot.console import keys
 from bot.console.i18n import N_
 from bot.console.labels import date_time, label, summary_value
 from bot.console.pages import Page, join, refusal, render, see_other
-from bot.plan.clock import today_in_china
-from bot.plan.config import load_plan
+from bot.core.plan.clock import today_in_china
+from bot.core.plan.config import load_plan
 from bot.store import Actor, EnrollmentView, audit, get_enrollment, get_ticket
 from bot.store.decisions import DECIDABLE_STATUSES, DecisionView, case_of_conversation, decide, get_decision
 

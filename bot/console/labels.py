@@ -11,9 +11,9 @@ from typing import Any
 from babel import dates as babel_dates
 
 from bot.console.i18n import N_, ConsoleLanguage, Gettext
-from bot.handoff import HandoffReason
-from bot.i18n import locale_for
-from bot.plan.clock import CHINA_TIME
+from bot.core.handoff import HandoffReason
+from bot.core.i18n import locale_for
+from bot.core.plan.clock import CHINA_TIME
 
 # Why a conversation waits for a person (HandoffTicket.reason: the assistant's HandoffReason).
 REASONS = {
@@ -36,7 +36,7 @@ SPEAKERS = {
     "paused": N_("A person took over; the assistant is quiet"),
     "resumed": N_("Handed back to the assistant"),
 }
-# What the assistant noted for staff (bot.enrollment.handoff_summary); values are shown as they are.
+# What the assistant noted for staff (bot.core.enrollment.handoff_summary); values are shown as they are.
 SUMMARY_FIELDS = {
     "relationship": N_("Member is the user's"),
     "member_age": N_("Member's age"),

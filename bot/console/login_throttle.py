@@ -7,7 +7,7 @@ failures after it let 20 parallel guesses all be tried. Counting per address as 
 spread over many usernames, and per username stops guesses spread over many addresses. A successful
 login clears its username's counter and gives its place in the address's back (so staff behind one
 office address can log in all day; the address's failed attempts still count). The counters are shared by every console replica through Redis in production
-(bot.shared_state), in memory locally; the client address is the trusted proxy's X-Forwarded-For only
+(bot.store.shared_state), in memory locally; the client address is the trusted proxy's X-Forwarded-For only
 (client_address).
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import ipaddress
 from datetime import timedelta
 from typing import Iterable, Optional, Sequence, Union
 
-from bot.shared_state import MemoryState, SharedState
+from bot.store.shared_state import MemoryState, SharedState
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 

@@ -1,4 +1,4 @@
-"""The console's calls to the Rasa server's HTTP API (`python -m bot.rasa_server run --enable-api ...`).
+"""The console's calls to the Rasa server's HTTP API (`python -m bot.rasa.server run --enable-api ...`).
 
     GET  /conversations/{id}/tracker?include_events=ALL                 the whole transcript
     POST /conversations/{id}/tracker/events                              {"event": "pause"} or "resume"
@@ -6,7 +6,7 @@
                                                                          a staff reply: {"event": "bot", ...}
     POST /conversations/{id}/trigger_intent?output_channel=latest        {"name": "resume_conversation"}
 
-Every call carries a short-lived JWT in the Authorization header (bot.rasa_auth), never a token in the
+Every call carries a short-lived JWT in the Authorization header (bot.rasa.api_token), never a token in the
 query string, where access logs would keep it. With execute_side_effects
 Rasa appends the bot event and then hands its message to the output channel of the channel the user last
 wrote from (`MessageProcessor.execute_side_effects` → `OutputChannel.send_response`); the web chat and
@@ -24,7 +24,7 @@ from urllib.parse import quote
 from aiohttp import ClientError, ClientSession
 from yarl import URL
 
-from bot.rasa_auth import authorization
+from bot.rasa.api_token import authorization
 from bot.console.transcript import Conversation, conversation_from_tracker
 
 log = logging.getLogger(__name__)

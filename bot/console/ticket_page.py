@@ -22,7 +22,7 @@ from bot.console.labels import (
 )
 from bot.console.pages import Page, join
 from bot.console.transcript import Conversation, TranscriptLine
-from bot.personal_data import mask_personal_numbers
+from bot.core.personal_data import mask_personal_numbers
 from bot.store import HandoffTicketView, StaffAccountView
 
 MAX_REPLY_CHARS = 2000

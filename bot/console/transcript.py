@@ -4,7 +4,7 @@ User messages, the assistant's messages and staff replies (bot events whose meta
 become lines; the moments a person took over or handed back become marker lines (once per change: the
 assistant and the console may both pause); everything else in the tracker (actions, slots, sessions) is
 left out. Texts stay as written except that ID numbers and phone numbers are masked (first 6 and last 4
-characters of an ID, first 3 and last 4 digits of a phone, bot.personal_data): staff need to see that a
+characters of an ID, first 3 and last 4 digits of a phone, bot.core.personal_data): staff need to see that a
 number was given, not the number. Escaping is the page's job.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Literal, Optional
 
-from bot.personal_data import mask_personal_numbers
+from bot.core.personal_data import mask_personal_numbers
 
 Speaker = Literal["user", "assistant", "staff", "paused", "resumed"]
 

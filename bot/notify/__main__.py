@@ -4,7 +4,7 @@
     python -m bot notify --once             one round, then exit (a Kubernetes CronJob can run this)
     python -m bot notify cases DATE N       record that the period deducted on DATE has N cases
 
-Several may run at once: each notice is still sent once (bot.store.outbox). Settings: bot/settings.py.
+Several may run at once: each notice is still sent once (bot.store.outbox). Settings: bot/core/settings.py.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from typing import Optional, Sequence
 
 import aiohttp
 
-from bot import settings
+from bot.core import settings
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def wall_clock() -> datetime:
 async def serve(database_url: str, *, once: bool, clock=wall_clock) -> int:
     from bot.channels.wechat_api import WeChatClient
     from bot.console.rasa_api import RasaClient
-    from bot.launcher import api_token
+    from bot.rasa.api_token import api_token
     from bot.notify.delivery import Delivery
     from bot.notify.service import Notifier
     from bot.store import engine_for, upgrade_schema
@@ -76,10 +76,10 @@ async def serve(database_url: str, *, once: bool, clock=wall_clock) -> int:
 
 
 async def forget_unfinished_hourly(clock, stop: asyncio.Event, every_s: float = 3600) -> None:
-    """Keeps the conversation store's promise (bot.conversation_retention): an enrollment left
+    """Keeps the conversation store's promise (bot.rasa.conversation_retention): an enrollment left
     unfinished for UNFINISHED_ENROLLMENT_DAYS is forgotten with its personal data."""
-    from bot.conversation_retention import forget_unfinished
-    from bot.tracker_store import open_configured_store
+    from bot.rasa.conversation_retention import forget_unfinished
+    from bot.rasa.tracker_store import open_configured_store
 
     while True:
         try:

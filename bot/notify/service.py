@@ -20,11 +20,11 @@ from typing import Callable
 from sqlalchemy.engine import Engine
 
 from bot.notify.delivery import Delivery, DeliveryFailed
-from bot.notify.schedule import deduction_notice_day, morning_of, outside_quiet_hours
+from bot.core.notice_schedule import deduction_notice_day, morning_of, outside_quiet_hours
 from bot.notify.texts import notice_text
-from bot.plan.clock import today_in_china
-from bot.plan.config import PlanConfig, load_plan
-from bot.plan.contributions import most_for_cases, next_deduction_date
+from bot.core.plan.clock import today_in_china
+from bot.core.plan.config import PlanConfig, load_plan
+from bot.core.plan.contributions import most_for_cases, next_deduction_date
 from bot.store import outbox
 
 log = logging.getLogger(__name__)

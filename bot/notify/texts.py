@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from babel.dates import format_date
 from babel.numbers import format_currency
 
-from bot.plan.config import PlanConfig, load_plan
+from bot.core.plan.config import PlanConfig, load_plan
 
 LOCALES = {"zh": "zh_CN", "en": "en"}
 

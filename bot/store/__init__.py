@@ -12,20 +12,22 @@ from bot.store.enrollments import (
     ConsentGiven,
     DeductionAuthorizationGiven,
     EnrollmentSubmission,
+    SubmissionResult,
+    conversation_reference,
+    record_consent,
+    submit_enrollment,
+)
+from bot.store.memberships import (
     EnrollmentView,
     LookupLimit,
     MemberLookup,
-    SubmissionResult,
     WithdrawalResult,
     cancel_deduction_authorization,
     find_active_membership_by_id_number,
-    conversation_reference,
     get_enrollment,
     list_enrollments,
     list_enrollments_by_phone,
     look_up_member,
-    record_consent,
-    submit_enrollment,
     withdraw_membership,
 )
 from bot.store.handoffs import (

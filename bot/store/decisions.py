@@ -4,7 +4,7 @@
 `declined` (only when no decision exists yet), the decision row goes in (unique per enrollment: the
 database lets exactly one of two concurrent deciders win), the family's notice is written to the outbox,
 and the audit trail gets the step. Approving makes the enrollment active with the waiting period counted
-from the decision day (bot.plan.cover); declining keeps it declined and records the reason.
+from the decision day (bot.core.plan.cover); declining keeps it declined and records the reason.
 """
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.notify.schedule import outside_quiet_hours
-from bot.plan.config import PlanConfig, load_plan
-from bot.plan.cover import cover_dates
+from bot.core.notice_schedule import outside_quiet_hours
+from bot.core.plan.config import PlanConfig, load_plan
+from bot.core.plan.cover import cover_dates
 from bot.store.audit import Actor, audit
 from bot.store.models import Enroller, Enrollment, Notice, StaffAccount, StaffDecision
 

@@ -34,6 +34,8 @@ from sqlalchemy.orm import declarative_base
 from sqlalchemy.orm import relationship as orm_relationship  # a column here is called `relationship`
 from sqlalchemy.types import TypeDecorator
 
+from bot.core.records import CONSENT_KINDS, CONSENT_PARTIES, SCREENING_ANSWERS, SEXES  # noqa: F401
+
 # Deterministic constraint names, so migrations can refer to them on every database.
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -46,18 +48,8 @@ NAMING_CONVENTION = {
 Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 
 ENROLLMENT_STATUSES = ("eligible", "active", "declined", "manual_review", "deferred", "withdrawn")
-SCREENING_ANSWERS = ("yes", "no", "not_sure")
-CONSENT_KINDS = (
-    "privacy_notice",
-    "health_information",
-    "member_agreement",
-    "truthful_declaration",
-    "deduction_authorization",
-)
-CONSENT_PARTIES = ("enroller", "member")
 TICKET_STATUSES = ("waiting", "claimed", "closed")
 STAFF_ROLES = ("agent", "supervisor")  # supervisor: also manages staff and sees every ticket
-SEXES = ("female", "male")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:

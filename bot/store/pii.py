@@ -1,12 +1,12 @@
 """How the store keeps the personal numbers it needs, a member's ID number and the phone an enrollment
 collected: encrypted (Fernet) for reading back, and a keyed hash (HMAC-SHA256) for finding the same
-number again. Masking for display is bot.identity's rule.
+number again. Masking for display is bot.core.identity's rule.
 
 Phones use the same two keys as ID numbers; their hash is taken over "phone:" + the number, so an ID
 number's hash and a phone's hash can never be compared with each other.
 
 Keys come from ID_ENCRYPTION_KEY and ID_HASH_KEY, else from key files generated on first use in DATA_DIR
-(see bot.settings). Losing them makes stored ID numbers unreadable and duplicates unfindable: back them up
+(see bot.core.settings). Losing them makes stored ID numbers unreadable and duplicates unfindable: back them up
 with the database.
 """
 from __future__ import annotations
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from cryptography.fernet import Fernet
 
-from bot import settings
-from bot.identity import normalize_id_number, normalize_phone
+from bot.core import settings
+from bot.core.identity import normalize_id_number, normalize_phone
 
 
 @dataclass(frozen=True)

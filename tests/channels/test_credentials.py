@@ -1,7 +1,7 @@
 """credentials.yml loads the way `rasa run` loads it, with no setting in the environment."""
 from rasa.core.run import create_http_input_channels
 
-from bot.settings import PROJECT_ROOT
+from bot.core.settings import PROJECT_ROOT
 
 
 def test_the_channels_start_without_any_setting(monkeypatch):

@@ -13,8 +13,8 @@ from typing import List
 
 import pytest
 
-from bot.language import script_language
-from bot.settings import PROJECT_ROOT
+from bot.core.language import script_language
+from bot.core.settings import PROJECT_ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa_server]
 

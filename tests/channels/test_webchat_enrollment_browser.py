@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import text
 
 from bot import store
-from bot.identity import check_character, mask_id_number, mask_phone
-from bot.language import script_language
+from bot.core.identity import check_character, mask_id_number, mask_phone
+from bot.core.language import script_language
 
 from .webchat_page import DESKTOP, PHONE, Chat, bot_texts, settle
 

@@ -22,7 +22,7 @@ from rasa.core.channels.channel import UserMessage
 
 from bot.channels.wechat import WeChatInput
 from bot.channels.wechat_api import TEXT_LIMIT_BYTES, WeChatClient, split_text
-from bot.shared_state import MemoryState, RedisState, shared_state
+from bot.store.shared_state import MemoryState, RedisState, shared_state
 
 TOKEN = "test-token-3f9a"
 APP_ID = "wx-test-app"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List
 
-from bot.settings import PROJECT_ROOT
+from bot.core.settings import PROJECT_ROOT
 
 SCREENSHOTS = PROJECT_ROOT / "results" / "screenshots"
 REPLY_TIMEOUT_MS = 90_000

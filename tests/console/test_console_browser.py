@@ -20,7 +20,7 @@ from typing import Iterator, List
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
+from bot.core.settings import PROJECT_ROOT
 from bot.store import create_staff, engine_for, list_audit, list_waiting_tickets
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa_server]

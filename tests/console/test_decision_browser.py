@@ -15,8 +15,8 @@ from datetime import date
 
 import pytest
 
-from bot.identity import check_character
-from bot.settings import PROJECT_ROOT
+from bot.core.identity import check_character
+from bot.core.settings import PROJECT_ROOT
 from bot.store import (EnrollmentSubmission, create_handoff_ticket, create_staff, dispose_engines, engine_for,
                        get_enrollment, submit_enrollment, upgrade_schema)
 from bot.store.decisions import get_decision

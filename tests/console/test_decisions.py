@@ -13,10 +13,10 @@ from aiohttp import ClientSession, web
 from bot.channels.wechat_api import WeChatClient
 from bot.console.decisions import CLOCK
 from bot.console.rasa_api import RasaClient
-from bot.identity import check_character
+from bot.core.identity import check_character
 from bot.notify.delivery import Delivery
 from bot.notify.service import Notifier
-from bot.plan.clock import CHINA_TIME
+from bot.core.plan.clock import CHINA_TIME
 from bot.store import EnrollmentSubmission, get_enrollment, list_audit, submit_enrollment
 from bot.store.decisions import get_decision
 from bot.store.outbox import list_notices

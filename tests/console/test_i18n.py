@@ -86,6 +86,6 @@ async def test_the_switch_remembers_the_language_and_returns_to_the_page(console
 
 def test_every_reason_the_assistant_hands_over_for_has_a_label():
     from bot.console.labels import REASONS
-    from bot.handoff import HandoffReason
+    from bot.core.handoff import HandoffReason
 
     assert set(REASONS) == {reason.value for reason in HandoffReason}

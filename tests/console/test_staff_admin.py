@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from bot.__main__ import main
+from bot.ops.cli import main
 from bot.console.sessions import SESSION_COOKIE
 from bot.store import list_audit
 from console_support import PASSWORDS, login

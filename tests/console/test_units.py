@@ -7,7 +7,7 @@ import pytest
 from aiohttp import ClientSession
 
 from bot.console.login_throttle import LoginThrottle, client_address, trusted_networks
-from bot.shared_state import MemoryState
+from bot.store.shared_state import MemoryState
 from bot.console.pages import local_path
 from bot.console.rasa_api import RasaClient, RasaUnavailable
 from bot.console.transcript import conversation_from_tracker
@@ -110,7 +110,7 @@ def test_the_console_never_loads_rasa():
     import subprocess
     import sys
 
-    from bot.settings import PROJECT_ROOT
+    from bot.core.settings import PROJECT_ROOT
 
     check = ("import bot.console.app, bot.console.__main__, sys; "
              "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('rasa', 'rasa_sdk', 'sanic')); "
@@ -129,7 +129,7 @@ def test_summary_values_read_as_one_line():
 async def test_two_console_replicas_share_the_counts_through_redis():
     import uuid
 
-    from bot.shared_state import RedisState
+    from bot.store.shared_state import RedisState
 
     prefix = f"test-throttle-{uuid.uuid4().hex[:8]}:"
     states = [RedisState("redis://127.0.0.1:6379/14", prefix=prefix) for _ in range(2)]

@@ -7,8 +7,8 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from bot import settings
-from bot.plan.config import PlanConfig, read_plan
+from bot.core import settings
+from bot.core.plan.config import PlanConfig, read_plan
 
 SHIPPED_PLAN = Path(settings.SETTINGS["PLAN_CONFIG"].default)
 

@@ -1,6 +1,6 @@
 """Traditional Chinese is read as simplified by the model and answered in the script the user writes."""
-from bot.chinese_script import script_of, to_simplified, to_traditional
-from bot.nlg import in_traditional
+from bot.core.chinese_script import script_of, to_simplified, to_traditional
+from bot.rasa.nlg import in_traditional
 
 
 def test_traditional_text_is_converted_to_simplified_for_understanding():
@@ -30,7 +30,7 @@ async def test_a_user_writing_traditional_is_answered_in_traditional_with_their_
     from rasa.shared.core.events import SlotSet
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from bot.nlg import PlanResponseGenerator
+    from bot.rasa.nlg import PlanResponseGenerator
 
     domain = Domain.load("domain")
     nlg = PlanResponseGenerator(domain=domain)

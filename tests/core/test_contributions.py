@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.plan.contributions import most_for_cases, next_deduction_date, next_publish_date, period_share
+from bot.core.plan.contributions import most_for_cases, next_deduction_date, next_publish_date, period_share
 
 
 @pytest.mark.parametrize("cases, most", [(0, "0"), (1, "1"), (3, "3"), (250, "250")])

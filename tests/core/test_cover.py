@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.plan.cover import cover_dates
+from bot.core.plan.cover import cover_dates
 
 JOINED = date(2026, 11, 28)
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.plan.eligibility import age_on, birthday_in, check_age, is_allowed_relationship
+from bot.core.plan.eligibility import age_on, birthday_in, check_age, is_allowed_relationship
 
 ENROLLED_ON = date(2026, 11, 28)
 

@@ -5,8 +5,8 @@ import dataclasses
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from bot.plan.clock import today_in_china
-from bot.plan.facts import plan_facts
+from bot.core.plan.clock import today_in_china
+from bot.core.plan.facts import plan_facts
 
 
 def test_facts_in_chinese(plan):

@@ -1,4 +1,4 @@
-"""The enrollment's step label ("第3步，共9步") comes from bot.enrollment's steps and rides on every form
+"""The enrollment's step label ("第3步，共9步") comes from bot.core.enrollment's steps and rides on every form
 question the response generator fills; the response giving the enrollment number carries its card."""
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import enrollment
-from bot.nlg import PlanResponseGenerator
+from bot.core import enrollment
+from bot.rasa.nlg import PlanResponseGenerator
 
 ROOT = Path(__file__).resolve().parents[2]
 

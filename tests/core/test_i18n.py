@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.i18n import format_date, format_money, format_number, format_percent, locale_for
+from bot.core.i18n import format_date, format_money, format_number, format_percent, locale_for
 
 
 @pytest.mark.parametrize("lang, language, territory", [

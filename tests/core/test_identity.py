@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot.identity import (
+from bot.core.identity import (
     IdentityError,
     Sex,
     check_character,
@@ -22,7 +22,7 @@ TODAY = date(2026, 11, 28)
 
 
 def reference_check_character(first_17: str) -> str:
-    """ISO 7064 MOD 11-2 from its definition, independent of the table in bot.identity: position i (from
+    """ISO 7064 MOD 11-2 from its definition, independent of the table in bot.core.identity: position i (from
     the left, 1-18) weighs 2^(18-i) mod 11, and the full sum with the check value (X = 10) is 1 mod 11."""
     total = sum(int(digit) * pow(2, 17 - index, 11) for index, digit in enumerate(first_17))
     value = (1 - total) % 11

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from bot.personal_data import holds_personal_number, mask_everywhere, mask_personal_numbers
+from bot.core.personal_data import holds_personal_number, mask_everywhere, mask_personal_numbers
 
 ID = "11010519491231002X"
 PHONE = "13912345678"

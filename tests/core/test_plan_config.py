@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.plan.config import Outcome, PlanConfigError, load_plan, read_plan
+from bot.core.plan.config import Outcome, PlanConfigError, load_plan, read_plan
 
 
 def test_shipped_plan_holds_the_product_rules(plan):

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from bot.plan.screening import Answer, Outcome, ScreeningError, decide
+from bot.core.plan.screening import Answer, Outcome, ScreeningError, decide
 
 QUESTIONS = ("H1", "H2", "H3", "H4", "H5", "H6")
 DECLINING = ("H1", "H2", "H3", "H4")

@@ -1,4 +1,5 @@
-"""The action server's shared secret (rasa_sdk_plugins), on rasa-sdk's own Sanic app and a real socket."""
+"""The action server's shared secret (bot/rasa/action_server_auth.py, found by rasa-sdk through the
+rasa_sdk_plugins shim), on rasa-sdk's own Sanic app and a real socket."""
 from __future__ import annotations
 
 import socket
@@ -12,7 +13,7 @@ from rasa_sdk.endpoint import create_app
 from rasa_sdk.plugin import plugin_manager
 from sanic import Sanic
 
-import rasa_sdk_plugins
+from bot.rasa import action_server_auth
 
 SECRET = "s3cret-for-tests"
 
@@ -60,7 +61,7 @@ async def action_server(monkeypatch):
 
 
 def test_rasa_sdk_discovers_the_plugin():
-    assert rasa_sdk_plugins in plugin_manager().get_plugins()
+    assert action_server_auth in plugin_manager().get_plugins()
 
 
 async def post(url: str, headers: dict[str, str] | None = None) -> tuple[int, Any]:
@@ -89,8 +90,8 @@ async def test_without_a_secret_the_local_action_server_stays_open(action_server
 
 @pytest.mark.parametrize("given", [None, "", "s3cret", "s3cret-for-tests ", "ß3cret-for-tests"])
 def test_secret_comparison(given):
-    assert not rasa_sdk_plugins.secret_matches(SECRET, given)
-    assert rasa_sdk_plugins.secret_matches(SECRET, SECRET)
+    assert not action_server_auth.secret_matches(SECRET, given)
+    assert action_server_auth.secret_matches(SECRET, SECRET)
 
 
 def test_with_the_production_endpoints_and_no_secret_the_action_server_does_not_start(monkeypatch):
@@ -98,7 +99,7 @@ def test_with_the_production_endpoints_and_no_secret_the_action_server_does_not_
     import os
     import subprocess
 
-    from bot.settings import PROJECT_ROOT
+    from bot.core.settings import PROJECT_ROOT
 
     env = {**os.environ, "RASA_ENDPOINTS": "endpoints.production.yml", "ACTION_SERVER_SECRET": "",
            "PYTHONPATH": str(PROJECT_ROOT)}

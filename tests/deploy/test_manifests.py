@@ -86,7 +86,7 @@ def test_every_service_has_probes_on_its_health_endpoint(name, path):
 
 def test_a_rasa_replica_takes_traffic_only_with_a_model_loaded():
     container = workload_container("rasa")
-    assert container["readinessProbe"]["exec"]["command"][-3:] == ["-m", "bot.readiness", "http://127.0.0.1:5005"]
+    assert container["readinessProbe"]["exec"]["command"][-3:] == ["-m", "bot.ops.readiness", "http://127.0.0.1:5005"]
     assert container["livenessProbe"]["httpGet"]["path"] == "/"
 
 

@@ -9,7 +9,7 @@ from rasa.core.lock_store import LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.core.utils import read_endpoints_from_path
 
-from bot.settings import SETTINGS
+from bot.core.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = ROOT / "endpoints.production.yml"
@@ -41,7 +41,7 @@ def test_production_uses_postgresql_redis_and_the_action_secret(production_env):
     endpoints = read_endpoints_from_path(PRODUCTION)
 
     store = endpoints.tracker_store
-    assert store.type == "bot.tracker_store.PrivateTrackerStore" and store.kwargs["dialect"] == "postgresql"
+    assert store.type == "bot.rasa.tracker_store.PrivateTrackerStore" and store.kwargs["dialect"] == "postgresql"
     url = SQLTrackerStore.get_db_url(host=store.url, **store.kwargs)
     assert (url.drivername, url.host, url.port, url.database, url.username, url.password) == (
         "postgresql", "postgres.internal", 5432, "rasa", "rasa", "pw")
@@ -54,13 +54,13 @@ def test_production_uses_postgresql_redis_and_the_action_secret(production_env):
 
     assert endpoints.action.url == "http://actions:5055/webhook"
     assert endpoints.action.headers == {"X-Action-Secret": "shared-secret"}
-    assert endpoints.nlg.type == "bot.nlg.PlanResponseGenerator"
+    assert endpoints.nlg.type == "bot.rasa.nlg.PlanResponseGenerator"
 
 
 def test_production_and_local_keep_the_same_response_generator():
     local = (ROOT / "endpoints.yml").read_text()
-    assert "type: bot.nlg.PlanResponseGenerator" in local
-    assert "type: bot.nlg.PlanResponseGenerator" in PRODUCTION.read_text()
+    assert "type: bot.rasa.nlg.PlanResponseGenerator" in local
+    assert "type: bot.rasa.nlg.PlanResponseGenerator" in PRODUCTION.read_text()
 
 
 def test_rasa_refuses_to_start_when_a_production_variable_is_missing(production_env, monkeypatch):

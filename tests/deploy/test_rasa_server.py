@@ -1,4 +1,4 @@
-"""How the Rasa server is started (bot.rasa_server): Rasa's own command line plus the project's guard
+"""How the Rasa server is started (bot.rasa.server): Rasa's own command line plus the project's guard
 around actions and its prepared check of action responses."""
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from jsonschema import ValidationError, validators
 from rasa.core.actions.action import RemoteAction
 
-from bot import action_results
-from bot.settings import PROJECT_ROOT
+from bot.rasa import action_results
+from bot.core.settings import PROJECT_ROOT
 
 GOOD = {"events": [{"event": "slot", "name": "language", "value": "zh"}],
         "responses": [{"response": "utter_greet"}]}
@@ -18,7 +18,7 @@ GOOD = {"events": [{"event": "slot", "name": "language", "value": "zh"}],
 
 def test_the_entry_point_installs_the_guard_and_the_prepared_check():
     script = ("import sys, runpy; sys.argv = ['rasa', '--version']\n"
-              "try:\n    runpy.run_module('bot.rasa_server', run_name='__main__')\n"
+              "try:\n    runpy.run_module('bot.rasa.server', run_name='__main__')\n"
               "except SystemExit:\n    pass\n"
               "from rasa.core.processor import MessageProcessor\n"
               "from rasa.core.actions.action import RemoteAction\n"
@@ -26,7 +26,7 @@ def test_the_entry_point_installs_the_guard_and_the_prepared_check():
               "RemoteAction._validate_action_result.__module__)")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT,
                             timeout=300)
-    assert result.stdout.strip().splitlines()[-1] == "True bot.action_results", result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "True bot.rasa.action_results", result.stderr[-2000:]
 
 
 def test_a_valid_action_response_passes_and_an_invalid_one_is_refused_as_rasa_would():
@@ -51,7 +51,8 @@ def test_the_schema_itself_is_checked_once_not_on_every_response(monkeypatch):
 
 
 def test_no_secret_goes_on_the_command_line():
-    from bot import launcher, rasa_server
+    from bot.ops import launcher
+    from bot.rasa import server as rasa_server
 
     for service in launcher.services(5005, 5055, 5080):
         assert not any(part.startswith(rasa_server.FORBIDDEN_ARGUMENTS) for part in service.command)
@@ -61,7 +62,7 @@ def test_no_secret_goes_on_the_command_line():
 
 
 def test_the_api_secret_is_added_inside_the_process_as_a_jwt_secret_and_no_auth_token():
-    from bot import rasa_server
+    from bot.rasa import server as rasa_server
 
     args = rasa_server.arguments(["run", "--enable-api", "--port", "5005"], secret="s3cret")
     assert args[-2:] == ["--jwt-secret=s3cret", "--jwt-method=HS256"]
@@ -71,7 +72,7 @@ def test_the_api_secret_is_added_inside_the_process_as_a_jwt_secret_and_no_auth_
 
 @pytest.mark.parametrize("missing", ["RASA_API_TOKEN", "ACTION_SERVER_SECRET", "WEBCHAT_SESSION_KEY"])
 def test_with_the_production_endpoints_the_server_refuses_to_start_without_its_secrets(monkeypatch, missing):
-    from bot import rasa_server
+    from bot.rasa import server as rasa_server
 
     monkeypatch.setenv("RASA_ENDPOINTS", "endpoints.production.yml")
     for name in rasa_server.PRODUCTION_SECRETS:

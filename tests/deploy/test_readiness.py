@@ -1,4 +1,4 @@
-"""bot.readiness, the Rasa pods' readiness probe: ready only when a model is loaded."""
+"""bot.ops.readiness, the Rasa pods' readiness probe: ready only when a model is loaded."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bot import readiness
+from bot.ops import readiness
 from tests.conftest import free_port
 
 

@@ -1,4 +1,4 @@
-"""The local conversation store (bot/tracker_store.py, endpoints.yml): Rasa's SQL store on SQLite, tuned,
+"""The local conversation store (bot/rasa/tracker_store.py, endpoints.yml): Rasa's SQL store on SQLite, tuned,
 and what it saves is there for a new process."""
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
-from bot.settings import PROJECT_ROOT
-from bot.tracker_store import PrivateTrackerStore
+from bot.core.settings import PROJECT_ROOT
+from bot.rasa.tracker_store import PrivateTrackerStore
 
 DOMAIN = Domain.from_yaml("version: '3.1'\nslots:\n  language: {type: text, mappings: [{type: custom}]}\n")
 

@@ -1,4 +1,4 @@
-"""bot.typed_payloads, the Rasa server's guard on what a message may change (the domain as trained).
+"""bot.rasa.typed_payloads, the Rasa server's guard on what a message may change (the domain as trained).
 End to end, against the real server: tests/e2e/test_edge.py."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import typed_payloads
-from bot.settings import PROJECT_ROOT
+from bot.rasa import typed_payloads
+from bot.core.settings import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")

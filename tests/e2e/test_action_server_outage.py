@@ -15,7 +15,7 @@ import pytest
 from aiohttp import ClientSession, web
 
 from bot import store
-from bot.sealed_slots import unseal
+from bot.store.sealed_slots import unseal
 from tests.conftest import assistant_started, free_port
 
 pytestmark = pytest.mark.rasa_server
@@ -33,6 +33,7 @@ class ActionServerLink:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._runner: Optional[web.AppRunner] = None
+        self._released: Optional[asyncio.Event] = None  # set to let stalled requests go
 
     @property
     def url(self) -> str:
@@ -43,6 +44,9 @@ class ActionServerLink:
         self._call(self._listen())
 
     def set(self, mode: str) -> None:
+        if self.mode == "slow" and mode != "slow":
+            # Stalled requests answer at once; otherwise stopping the server waits for them (up to a minute).
+            self._call(self._release_stalled())
         if mode == "down" and self._runner is not None:
             self._call(self._runner.cleanup())
             self._runner = None
@@ -63,10 +67,17 @@ class ActionServerLink:
             task.cancel()
         await asyncio.gather(*stalled, return_exceptions=True)
 
+    async def _release_stalled(self) -> None:
+        if self._released is not None:
+            self._released.set()
+        self._released = asyncio.Event()
+
     def _call(self, coroutine) -> None:
         asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(30)
 
     async def _listen(self) -> None:
+        if self._released is None:
+            self._released = asyncio.Event()
         app = web.Application()
         app.router.add_post("/webhook", self._forward)
         self._runner = web.AppRunner(app)
@@ -75,7 +86,12 @@ class ActionServerLink:
 
     async def _forward(self, request: web.Request) -> web.Response:
         if self.mode == "slow":
-            await asyncio.sleep(SLOW_S)
+            released = self._released
+            try:
+                await asyncio.wait_for(released.wait(), SLOW_S)
+            except asyncio.TimeoutError:
+                pass
+            raise web.HTTPServiceUnavailable()  # the caller gave up long ago
         headers = {name: request.headers[name] for name in PASSED_HEADERS if name in request.headers}
         async with ClientSession() as session:
             async with session.post(self.target, data=await request.read(), headers=headers) as answer:

@@ -21,7 +21,7 @@ import aiohttp
 import pytest
 import socketio
 
-from bot.rasa_auth import authorization
+from bot.rasa.api_token import authorization
 from tests.conftest import assistant_started, free_port
 from tests.deploy.test_nginx import NGINX, production_as_the_image_loads_it, scratch, started_nginx
 
@@ -124,7 +124,7 @@ def command_lines() -> list[str]:
 def test_no_secret_is_on_any_command_line(site):
     ports = (f"--port {site.assistant.rasa_port}", f"--port {site.assistant.action_port}")
     ours = [line for line in command_lines() if any(port in line for port in ports)]
-    assert any("bot.rasa_server" in line for line in ours) and any("run actions" in line for line in ours), ours
+    assert any("bot.rasa.server" in line for line in ours) and any("run actions" in line for line in ours), ours
     for line in ours:
         assert SECRET not in line and REST_KEY not in line and "--auth-token" not in line, line
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text
 
 from bot import store
-from bot.language import script_language
+from bot.core.language import script_language
 
 pytestmark = pytest.mark.rasa_server
 

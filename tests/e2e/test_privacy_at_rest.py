@@ -106,7 +106,7 @@ def test_nothing_typed_is_kept_in_the_local_setup(tmp_path, websocket_client):
 def test_the_scan_finds_the_numbers_when_the_protection_is_off(tmp_path):
     plain = tmp_path / "endpoints-plain.yml"
     plain.write_text((ROOT / "endpoints.yml").read_text().replace(
-        "type: bot.tracker_store.PrivateTrackerStore", "type: SQL"))
+        "type: bot.rasa.tracker_store.PrivateTrackerStore", "type: SQL"))
     with assistant_started(tmp_path, RASA_ENDPOINTS=str(plain)) as assistant:
         converse(assistant, f"plain-{uuid.uuid4().hex[:8]}", ["我想给我妈报名", "同意", "她叫王秀英", CANCEL_ID])
     found = numbers_in_files(tmp_path, TYPED)

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from bot.language import script_language
+from bot.core.language import script_language
 
 pytestmark = pytest.mark.rasa_server
 

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 
-from bot.sealed_slots import unseal
+from bot.store.sealed_slots import unseal
 from tests.conftest import assistant_started
 from tests.e2e.understanding_cases import CASES, KINDS, START, STANDARD, Case
 

@@ -8,8 +8,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.enrollment import ActionConcludeEnrollment, ActionCorrectAnswer
 from actions.enrollment_form import ValidateEnrollmentForm
-from bot import enrollment, store
-from bot.enrollment import Application, Conversation
+from bot.core import enrollment
+from bot import store
+from bot.core.enrollment import Application
+from bot.core.submission import Origin, submission_of
 from tests.enrollment.helpers import FATHER_ID, MOTHER_ID, SCREENING_KEYS, TODAY, answers, tracker
 
 DOMAIN = Domain.load("domain").as_dict()
@@ -73,8 +75,8 @@ async def test_a_stated_birth_date_must_agree_and_two_mismatches_offer_a_person(
 
 async def test_an_active_member_is_told_so_at_the_id_only_to_their_enroller(enrollment_store):
     at = {k: datetime.now(timezone.utc) for k in enrollment.CONSENTS}
-    store.submit_enrollment(enrollment_store, enrollment.submission(
-        Application.of(answers(), TODAY), Conversation("c1", "rest", "rest:other", "zh"), at))
+    store.submit_enrollment(enrollment_store, submission_of(
+        Application.of(answers(), TODAY), Origin("c1", "rest", "rest:other", "zh"), at))
     values, responses = await validate(before("id_number"), text=MOTHER_ID, extracted={"id_number": MOTHER_ID})
     assert values["id_number"] is None
     assert responses[:1] == ["utter_membership_not_disclosed"]
@@ -238,7 +240,7 @@ async def test_a_store_outage_is_said_plainly_and_a_retry_stores_exactly_one(enr
 async def test_a_resumed_form_keeps_the_answers_given_before_even_sealed():
     """Coming back: the form starts again after "好的" and checks the answers it finds (which the
     conversation store keeps sealed) without refusing the name for the "yes"."""
-    from bot.sealed_slots import seal
+    from bot.store.sealed_slots import seal
 
     prefilled = {**before("phone"), "id_number": seal(MOTHER_ID)}
     values, responses = await validate(prefilled, text="好的", intent="affirm",

@@ -3,13 +3,14 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot import enrollment
-from bot.enrollment import Application, ApplicationIncomplete, Conversation, Ending
+from bot.core import enrollment, typed_identity
+from bot.core.enrollment import Application, ApplicationIncomplete, Ending
+from bot.core.submission import Origin, submission_of
 from tests.enrollment.helpers import (
     FATHER_ID, MOTHER_ID, SCREENING_KEYS, TODAY, TOO_OLD_ID, TOO_YOUNG_ID, answers,
 )
 
-CONVERSATION = Conversation("rest:abc@1.000", "rest", "rest:abc", "zh")
+CONVERSATION = Origin("rest:abc@1.000", "rest", "rest:abc", "zh")
 AT = {key: datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc) for key in enrollment.CONSENTS}
 
 
@@ -98,7 +99,7 @@ def test_an_eligible_screening_goes_on_to_the_declaration():
 
 
 def test_the_submission_is_rebuilt_and_checked_from_the_answers():
-    submission = enrollment.submission(app(), CONVERSATION, AT)
+    submission = submission_of(app(), CONVERSATION, AT)
     assert submission.outcome == "eligible" and submission.enrollment_status == "active"
     assert submission.id_number == MOTHER_ID and submission.birth_date.isoformat() == "1961-03-15"
     assert submission.cover_start.isoformat() == "2027-02-27"
@@ -112,7 +113,7 @@ def test_the_submission_is_rebuilt_and_checked_from_the_answers():
 
 
 def test_a_declined_submission_has_no_authorization_and_only_the_answers_given():
-    submission = enrollment.submission(
+    submission = submission_of(
         app(screening_h1="yes", **{key: None for key in SCREENING_KEYS[1:]}), CONVERSATION, AT)
     assert submission.outcome == "declined"
     assert submission.outcome_reasons == ("H1",)
@@ -128,14 +129,14 @@ def test_a_declined_submission_has_no_authorization_and_only_the_answers_given()
 ])
 def test_a_tampered_answer_is_never_stored(tampered):
     with pytest.raises(ApplicationIncomplete):
-        enrollment.submission(app(**tampered), CONVERSATION, AT)
+        submission_of(app(**tampered), CONVERSATION, AT)
 
 
 def test_nothing_is_stored_for_an_age_or_consent_ending():
     with pytest.raises(ApplicationIncomplete):
-        enrollment.submission(app(id_number=TOO_OLD_ID), CONVERSATION, AT)
+        submission_of(app(id_number=TOO_OLD_ID), CONVERSATION, AT)
     with pytest.raises(ApplicationIncomplete):
-        enrollment.submission(app(privacy_consent=False), CONVERSATION, AT)
+        submission_of(app(privacy_consent=False), CONVERSATION, AT)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -147,19 +148,19 @@ def test_nothing_is_stored_for_an_age_or_consent_ending():
     ("阿依古丽·买买提", "阿依古丽·买买提"),
 ])
 def test_names_are_read_from_natural_answers(text, expected):
-    assert enrollment.read_name(text) == expected
+    assert typed_identity.read_name(text) == expected
 
 
 def test_id_numbers_and_phones_are_read_from_natural_answers():
-    assert enrollment.read_id_number("她的身份证是 110105 19610315 002 9", TODAY).number == MOTHER_ID
-    assert enrollment.read_phone("她手机是 +86 139-1234-5678") == "13912345678"
-    assert enrollment.stated_birth_date(f"{MOTHER_ID}，1961年3月15日出生") .isoformat() == "1961-03-15"
-    assert enrollment.stated_birth_date(MOTHER_ID) is None
+    assert typed_identity.read_id_number("她的身份证是 110105 19610315 002 9", TODAY).number == MOTHER_ID
+    assert typed_identity.read_phone("她手机是 +86 139-1234-5678") == "13912345678"
+    assert typed_identity.stated_birth_date(f"{MOTHER_ID}，1961年3月15日出生") .isoformat() == "1961-03-15"
+    assert typed_identity.stated_birth_date(MOTHER_ID) is None
 
 
 def test_a_mother_with_a_male_id_is_a_contradiction():
-    father = enrollment.read_id_number(FATHER_ID, TODAY)
-    mother = enrollment.read_id_number(MOTHER_ID, TODAY)
+    father = typed_identity.read_id_number(FATHER_ID, TODAY)
+    mother = typed_identity.read_id_number(MOTHER_ID, TODAY)
     assert enrollment.sex_contradicts("mother", father)
     assert not enrollment.sex_contradicts("mother", mother)
     assert not enrollment.sex_contradicts("self", father)

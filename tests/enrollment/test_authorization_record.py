@@ -5,10 +5,12 @@ from datetime import datetime, timezone
 import pytest
 from rasa.shared.core.domain import Domain
 
-from bot import enrollment, store
-from bot.enrollment import Application, Conversation
-from bot.plan.config import load_plan
-from bot.plan.facts import plan_facts
+from bot.core import enrollment
+from bot import store
+from bot.core.enrollment import Application
+from bot.core.submission import Origin, submission_of
+from bot.core.plan.config import load_plan
+from bot.core.plan.facts import plan_facts
 from tests.enrollment.helpers import TODAY, answers
 
 AT = datetime(2026, 11, 28, 2, 0, tzinfo=timezone.utc)
@@ -26,8 +28,8 @@ def shown_to(language: str) -> str:
     ("en", "on the 14th and 28th of each month"),
 ])
 def test_the_schedule_is_stored_in_the_language_the_user_saw(enrollment_store, language, expected):
-    submission = enrollment.submission(Application.of(answers(), TODAY),
-                                       Conversation(f"rest:{language}@1", "rest", f"rest:{language}", language),
+    submission = submission_of(Application.of(answers(), TODAY),
+                                       Origin(f"rest:{language}@1", "rest", f"rest:{language}", language),
                                        {key: AT for key in enrollment.CONSENTS})
     result = store.submit_enrollment(enrollment_store, submission)
 

@@ -11,8 +11,10 @@ from actions import privacy
 from actions.enrollment import ActionConcludeEnrollment
 from actions.enrollment_form import ValidateEnrollmentForm
 from actions.withdrawal import ValidateWithdrawalForm
-from bot import enrollment, store
-from bot.enrollment import Application, Conversation
+from bot.core import enrollment
+from bot import store
+from bot.core.enrollment import Application
+from bot.core.submission import Origin, submission_of
 from tests.enrollment.helpers import MOTHER_ID, TODAY, answers, tracker
 
 DOMAIN = Domain.load("domain").as_dict()
@@ -29,8 +31,8 @@ def clock(monkeypatch):
 
 def enroll(engine, sender="rest:the-real-child"):
     at = {key: START for key in enrollment.CONSENTS}
-    return store.submit_enrollment(engine, enrollment.submission(
-        Application.of(answers(), TODAY), Conversation(f"{sender}@1", "rest", sender, "zh"), at))
+    return store.submit_enrollment(engine, submission_of(
+        Application.of(answers(), TODAY), Origin(f"{sender}@1", "rest", sender, "zh"), at))
 
 
 def before_id():

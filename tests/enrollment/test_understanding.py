@@ -1,4 +1,4 @@
-"""Answers read as a person would (bot.answers, the form's validator, corrections): own examples, not the
+"""Answers read as a person would (bot.core.answers, the form's validator, corrections): own examples, not the
 held-out ones of tests/e2e/understanding_cases.py."""
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -6,9 +6,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.enrollment import ActionCorrectAnswer
 from actions.enrollment_answers import application_of
 from actions.enrollment_form import ValidateEnrollmentForm
-from bot import answers
-from bot.answers import NameReading
-from bot.enrollment import Ending
+from bot.core import answers
+from bot.core.answers import NameReading
+from bot.core.enrollment import Ending
 from tests.enrollment.helpers import FATHER_ID, MOTHER_ID, answers as all_answers, tracker
 from tests.enrollment.test_actions import DOMAIN, before
 

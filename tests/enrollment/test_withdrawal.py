@@ -5,8 +5,10 @@ from rasa.shared.core.domain import Domain
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.withdrawal import ActionWithdraw, ValidateWithdrawalForm
-from bot import enrollment, store
-from bot.enrollment import Application, Conversation
+from bot.core import enrollment
+from bot import store
+from bot.core.enrollment import Application
+from bot.core.submission import Origin, submission_of
 from tests.enrollment.helpers import MOTHER_ID, TODAY, answers, tracker
 
 DOMAIN = Domain.load("domain").as_dict()
@@ -15,8 +17,8 @@ ENROLLER = "rest:tester"
 
 def enroll(engine, sender=ENROLLER):
     at = {key: datetime.now(timezone.utc) for key in enrollment.CONSENTS}
-    return store.submit_enrollment(engine, enrollment.submission(
-        Application.of(answers(), TODAY), Conversation("c1", "rest", sender, "zh"), at))
+    return store.submit_enrollment(engine, submission_of(
+        Application.of(answers(), TODAY), Origin("c1", "rest", sender, "zh"), at))
 
 
 async def check_id(text, sender=ENROLLER):

@@ -2,7 +2,7 @@
 from datetime import date
 from pathlib import Path
 
-from bot import settings
+from bot.core import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_PLAN = Path(settings.SETTINGS["PLAN_CONFIG"].default)

@@ -11,7 +11,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.nlg import PlanResponseGenerator
+from bot.rasa.nlg import PlanResponseGenerator
 
 from .common import ROOT, SHIPPED_PLAN, TODAY
 
@@ -25,7 +25,7 @@ def domain() -> Domain:
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     """Responses that date things ("joining today, cover starts ...") see 28 November 2026."""
-    monkeypatch.setattr("bot.plan.facts.today_in_china", lambda: TODAY)
+    monkeypatch.setattr("bot.core.plan.facts.today_in_china", lambda: TODAY)
 
 
 @pytest.fixture

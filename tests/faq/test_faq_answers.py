@@ -1,6 +1,6 @@
 """The plan-question answers state the plan's facts, taken from the plan configuration at run time.
 
-Every answer is rendered the way the assistant sends it (bot.nlg.PlanResponseGenerator, language slot zh
+Every answer is rendered the way the assistant sends it (bot.rasa.nlg.PlanResponseGenerator, language slot zh
 or en) with PLAN_CONFIG pointing at a modified copy of the plan: the changed figures must appear, in
 Babel's format for the language, and no placeholder may be left unfilled.
 """
@@ -11,7 +11,7 @@ import re
 import pytest
 import yaml
 
-from bot.plan.config import read_plan
+from bot.core.plan.config import read_plan
 
 from .common import ROOT, SHIPPED_PLAN
 

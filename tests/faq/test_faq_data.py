@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 import pytest
 import yaml
 
-from bot.language import script_language
+from bot.core.language import script_language
 
 from .common import ROOT
 

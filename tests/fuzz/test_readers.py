@@ -7,8 +7,8 @@ from datetime import date
 
 from hypothesis import given, settings, strategies as st
 
-from bot.enrollment import read_id_number, read_name, read_phone, stated_birth_date
-from bot.identity import IdentityError, check_character
+from bot.core.typed_identity import read_id_number, read_name, read_phone, stated_birth_date
+from bot.core.identity import IdentityError, check_character
 
 TODAY = date(2026, 1, 15)
 FAST = settings(max_examples=80, deadline=500)

@@ -1,7 +1,7 @@
 """The language tag that the `language` slot follows: one entity per message that shows a language."""
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.language_tagger import LanguageTagger
+from bot.rasa.nlu.language_tagger import LanguageTagger
 
 
 def tag(text, entities=None):

@@ -5,7 +5,7 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.tokenizer import BilingualTokenizer
+from bot.rasa.nlu.tokenizer import BilingualTokenizer
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_several_spaces_and_tabs_are_dropped(tokenizer):
 
 
 def test_traditional_chinese_is_tokenized_as_simplified_and_given_back_as_typed(tokenizer):
-    from bot.nlu.language_tagger import LanguageTagger
+    from bot.rasa.nlu.language_tagger import LanguageTagger
 
     message = Message(data={"text": "我想給我媽報名"})
     tokenizer.process([message])

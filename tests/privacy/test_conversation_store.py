@@ -10,8 +10,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
-from bot.sealed_slots import is_sealed, unseal
-from bot.tracker_store import PrivateTrackerStore, stored_events
+from bot.store.sealed_slots import is_sealed, unseal
+from bot.rasa.tracker_store import PrivateTrackerStore, stored_events
 from tests.privacy.scan import numbers_in, numbers_in_files
 
 DOMAIN = Domain.load("domain")
@@ -137,7 +137,7 @@ async def test_the_operator_command_scrubs_conversations_stored_before_the_prote
                                                                                      capsys):
     from rasa.core.tracker_store import SQLTrackerStore
 
-    from bot.__main__ import main
+    from bot.ops.cli import main
 
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TRACKER_DB", str(tmp_path / "old-tracker.db"))

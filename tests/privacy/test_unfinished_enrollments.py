@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from bot.conversation_retention import forget_unfinished
-from bot.sealed_slots import unseal
-from bot.tracker_store import stored_events
+from bot.rasa.conversation_retention import forget_unfinished
+from bot.store.sealed_slots import unseal
+from bot.rasa.tracker_store import stored_events
 from tests.privacy.test_conversation_store import ID, new_tracker, store, turn  # noqa: F401 - the fixture
 
 LAST_MESSAGE = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
@@ -60,7 +60,7 @@ async def test_the_notifier_forgets_unfinished_enrollments_on_its_hourly_round(t
     import asyncio
 
     from bot.notify.__main__ import forget_unfinished_hourly
-    from bot.tracker_store import PrivateTrackerStore
+    from bot.rasa.tracker_store import PrivateTrackerStore
     from tests.privacy.test_conversation_store import DOMAIN
 
     monkeypatch.setenv("DATA_DIR", str(tmp_path))

@@ -1,10 +1,10 @@
-"""Sample submissions for the store tests (what the assistant would hand over after bot.plan decided)."""
+"""Sample submissions for the store tests (what the assistant would hand over after bot.core.plan decided)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from bot.identity import check_character
+from bot.core.identity import check_character
 from bot.store import ConsentGiven, DeductionAuthorizationGiven, EnrollmentSubmission
 
 TODAY = date(2026, 11, 28)

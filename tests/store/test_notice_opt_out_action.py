@@ -16,7 +16,7 @@ def tracker(sender: str, language: str) -> Tracker:
 
 async def test_stop_records_the_opt_out_and_says_what_still_comes(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'store.db'}")
-    from bot import settings
+    from bot.core import settings
     from bot.store import upgrade_schema
 
     upgrade_schema(settings.database_url())

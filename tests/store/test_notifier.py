@@ -7,7 +7,7 @@ import asyncio
 from datetime import date, datetime, timedelta, timezone
 
 from bot.notify.service import Notifier
-from bot.plan.clock import CHINA_TIME
+from bot.core.plan.clock import CHINA_TIME
 from bot.store import Actor, create_staff, submit_enrollment
 from bot.store.decisions import decide
 from bot.store.outbox import claim_due_notices, list_notices, opt_out_of_notices, record_sharing_period

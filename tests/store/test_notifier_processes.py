@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
+from bot.core.settings import PROJECT_ROOT
 from bot.store import Actor
 from bot.store.outbox import list_notices, record_sharing_period
 from notice_fakes import APP_ID, APP_SECRET, RASA_TOKEN, edge_and_delivery

@@ -4,8 +4,8 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-from bot import launcher
-from bot.__main__ import main
+from bot.ops import launcher
+from bot.ops.cli import main
 from bot.store import engine_for, upgrade_schema
 from bot.store.outbox import sharing_period_cases
 

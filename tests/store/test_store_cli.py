@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import inspect
 
-from bot.__main__ import main
+from bot.ops.cli import main
 from bot.store import engine_for, list_audit, submit_enrollment, verify_staff_password
 from store_samples import id_number, submission
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.identity import parse_id_number
+from bot.core.identity import parse_id_number
 from bot.store import (
     Actor,
     ConsentGiven,

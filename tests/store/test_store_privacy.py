@@ -281,7 +281,7 @@ def test_the_data_folder_and_sqlite_files_are_private_whatever_the_umask(tmp_pat
     import os
     import stat
 
-    from bot import settings
+    from bot.core import settings
     from bot.store import upgrade_schema
 
     data = tmp_path / "fresh-data"
@@ -302,7 +302,7 @@ def test_the_data_folder_and_sqlite_files_are_private_whatever_the_umask(tmp_pat
 def test_an_existing_world_readable_data_folder_is_tightened(tmp_path, monkeypatch):
     import stat
 
-    from bot import settings
+    from bot.core import settings
 
     data = tmp_path / "old-var"
     data.mkdir(mode=0o755)

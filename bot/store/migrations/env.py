@@ -6,7 +6,7 @@ command line (alembic.ini at the repository root) uses `-x url=...`, else DATABA
 from alembic import context
 from sqlalchemy.types import TypeDecorator
 
-from bot import settings
+from bot.core import settings
 from bot.store.db import engine_for
 from bot.store.models import Base
 

@@ -16,6 +16,14 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _audit_trail_and_people()
+    _enrollments()
+    _handoff_tickets()
+    _answers_consents_and_authorizations()
+
+
+def _audit_trail_and_people() -> None:
+    """The audit trail, enrollers, members and staff accounts."""
     op.create_table('audit_trail',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
@@ -60,6 +68,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_accounts')),
     sa.UniqueConstraint('username', name=op.f('uq_staff_accounts_username'))
     )
+
+
+def _enrollments() -> None:
+    """Enrollments, with one active membership per member and one per conversation and member."""
     op.create_table('enrollments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('enrollment_number', sa.String(length=20), nullable=False),
@@ -85,6 +97,10 @@ def upgrade() -> None:
     op.create_index('ix_enrollments_enroller_id', 'enrollments', ['enroller_id'], unique=False)
     op.create_index('uq_enrollments_active_member', 'enrollments', ['member_id'], unique=True, sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
     op.create_index('uq_enrollments_conversation_member', 'enrollments', ['conversation_id', 'member_id'], unique=True, sqlite_where=sa.text("status <> 'withdrawn'"), postgresql_where=sa.text("status <> 'withdrawn'"))
+
+
+def _handoff_tickets() -> None:
+    """Handoff tickets, one open ticket per conversation."""
     op.create_table('handoff_tickets',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('conversation_id', sa.String(length=255), nullable=False),
@@ -103,6 +119,10 @@ def upgrade() -> None:
     )
     op.create_index('ix_handoff_tickets_status_created_at', 'handoff_tickets', ['status', 'created_at'], unique=False)
     op.create_index('uq_handoff_tickets_open_conversation', 'handoff_tickets', ['conversation_id'], unique=True, sqlite_where=sa.text("status <> 'closed'"), postgresql_where=sa.text("status <> 'closed'"))
+
+
+def _answers_consents_and_authorizations() -> None:
+    """Consents, deduction authorizations and screening answers."""
     op.create_table('consent_records',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),

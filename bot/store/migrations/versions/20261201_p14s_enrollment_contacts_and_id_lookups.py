@@ -15,7 +15,7 @@ Create Date: 2026-12-01 22:10:00
 from alembic import op
 import sqlalchemy as sa
 
-from bot.identity import mask_phone
+from bot.core.identity import mask_phone
 from bot.store import pii
 
 revision = 'p14s_contacts_lookups'

@@ -1,0 +1,119 @@
+"""What `make bench` reports: the ratios against the starter bot, PASS/FAIL against the targets, the
+Markdown table, the chart, and the files under bench/results/."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+RESULTS = Path(__file__).resolve().parent / "results"
+TARGETS = {
+    "p50_ratio_sequential": 1.0,      # this assistant's p50 / the baseline's, one conversation at a time
+    "p95_ratio_10": 1.2,              # p95 at 10 concurrent conversations / the baseline's
+    "training_s": 300.0,              # full training of this assistant
+    "rasa_server_peak_rss_mb": 1536.0,  # the Rasa server (process and children), VmHWM
+}
+
+def ratio(a: Optional[float], b: Optional[float]) -> Optional[float]:
+    return round(a / b, 2) if a is not None and b else None
+
+
+def verdicts(base: dict, ours: dict) -> list[dict]:
+    def level(result, concurrency):
+        return next(l for l in result["levels"] if l["concurrency"] == concurrency)
+
+    rasa_mem = next(m for m in ours["memory"] if m["name"] == "Rasa server")["peak_rss_mb"]
+    checks = [
+        ("p50 turn latency, one conversation at a time, vs baseline", "≤ 1.0×",
+         ratio(level(ours, 1)["p50_ms"], level(base, 1)["p50_ms"]), TARGETS["p50_ratio_sequential"], "×"),
+        ("p95 turn latency, 10 concurrent, vs baseline", "≤ 1.2×",
+         ratio(level(ours, 10)["p95_ms"], level(base, 10)["p95_ms"]), TARGETS["p95_ratio_10"], "×"),
+        ("full training of this assistant", "≤ 300 s", ours["training"]["seconds"],
+         TARGETS["training_s"], " s"),
+        ("Rasa server peak RSS (VmHWM, with children)", "≤ 1536 MB", rasa_mem,
+         TARGETS["rasa_server_peak_rss_mb"], " MB"),
+    ]
+    return [{"target": name, "limit": limit, "measured": value, "unit": unit,
+             "pass": value is not None and value <= bound} for name, limit, value, bound, unit in checks]
+
+
+def markdown(result: dict) -> str:
+    base, ours = result["baseline"], result["assistant"]
+    lines = [f"Measured {result['when']} on {result['machine']}. Turn latency = one POST to "
+             "/webhooks/rest/webhook until its replies; closed loop, no think time; "
+             "errors include turns answered with nothing."
+             + (f" Environment: {result['environment']}." if result.get("environment") else ""), "",
+             "| load | bot | turns | p50 ms | p95 ms | p99 ms | msgs/s | errors | p50 / p95 vs baseline |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for b, o in zip(base["levels"], ours["levels"]):
+        for label, row in (("baseline", b), ("this assistant", o)):
+            versus = (f"{ratio(o['p50_ms'], b['p50_ms'])}× / {ratio(o['p95_ms'], b['p95_ms'])}×"
+                      if row is o else "")
+            lines.append(f"| {o['level']} | {label} | {row['turns']} | {row['p50_ms']} | {row['p95_ms']} | "
+                         f"{row['p99_ms']} | {row['msgs_per_s']} | {row['errors'] + row['empty_replies']} | {versus} |")
+    lines += ["", "| | baseline | this assistant |", "|---|---|---|",
+              f"| training (wall) | {base['training']['seconds']} s | {ours['training']['seconds']} s |",
+              f"| training peak RSS | {base['training']['peak_rss_mb']} MB | "
+              f"{ours['training']['peak_rss_mb']} MB |",
+              f"| server start-up | {base['startup_s']} s | {ours['startup_s']} s |",
+              f"| first turn after start | {base['first_turn_ms']} ms | {ours['first_turn_ms']} ms |"]
+    for name in ("Rasa server", "action server"):
+        mem = {r["name"]: next((m["peak_rss_mb"] for m in r["memory"] if m["name"] == name), None)
+               for r in (base, ours)}
+        cells = [f"{mem[r['name']]} MB" if mem[r["name"]] else "— (none)" for r in (base, ours)]
+        lines.append(f"| {name} peak RSS | {cells[0]} | {cells[1]} |")
+    done = sum(l["successful_conversations"] for l in ours["levels"])
+    total = sum(l["conversations"] for l in ours["levels"])
+    stored = ours.get("stored_enrollments") or {}
+    lines += [f"| whole enrollments that succeeded (measured levels) | — | {done} of {total} |",
+              f"| enrollments in the store (incl. 2 warm-up) | — | "
+              f"{', '.join(f'{n} {status}' for status, n in stored.items()) or 'none'} |", "",
+              "| target | limit | measured | verdict |", "|---|---|---|---|"]
+    for v in result["verdicts"]:
+        lines.append(f"| {v['target']} | {v['limit']} | {v['measured']}{v['unit']} | "
+                     f"{'PASS' if v['pass'] else 'FAIL'} |")
+    return "\n".join(lines) + "\n"
+
+
+def chart(result: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    base, ours = result["baseline"]["levels"], result["assistant"]["levels"]
+    labels = [l["level"] for l in ours]
+    x = range(len(labels))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    width = 0.14
+    for i, (pct, shade) in enumerate((("p50_ms", 0.45), ("p95_ms", 0.7), ("p99_ms", 0.95))):
+        left.bar([p - 0.375 + i * 0.15 for p in x], [l[pct] or 0 for l in base], width,
+                 color=plt.cm.Greys(shade), label=f"baseline {pct[:3]}")
+        left.bar([p + 0.075 + i * 0.15 for p in x], [l[pct] or 0 for l in ours], width,
+                 color=plt.cm.Blues(shade), label=f"assistant {pct[:3]}")
+    left.set_xticks(list(x), labels)
+    left.set_yscale("log")
+    left.set_ylabel("turn latency (ms, log scale)")
+    left.set_title("Turn latency: baseline (grey) vs this assistant (blue)")
+    left.legend(fontsize=7, ncol=2)
+    right.bar([p - 0.2 for p in x], [l["msgs_per_s"] or 0 for l in base], 0.4, color="grey",
+              label="baseline")
+    right.bar([p + 0.2 for p in x], [l["msgs_per_s"] or 0 for l in ours], 0.4, color="tab:blue",
+              label="this assistant")
+    right.set_xticks(list(x), labels)
+    right.set_ylabel("messages per second")
+    right.set_title("Throughput")
+    right.legend(fontsize=8)
+    fig.suptitle(f"make bench, {result['when']}", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_results(result: dict, name: str = "bench") -> str:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    table = markdown(result)
+    (RESULTS / f"{name}.md").write_text(table)
+    chart(result, RESULTS / f"{name}.png")
+    return table

@@ -1,0 +1,331 @@
+"""Reading enrollment answers as a person would, from whatever a family types.
+
+Families don't talk like the script. A name can be an ordinary word or a plan word (高保, 王计划, "Grace
+Hunter", "Will Cover"), while "我爸", "my dad" or "你好" typed at the name prompt is not a name at all.
+Several answers come in one message ("我妈叫王秀英，身份证号……，手机……"), and corrections come in any form
+("刚才手机号输错了，应该是……", "No wait, her name is …", "上一题我点错了，其实有").
+
+This module only reads: it says what the text is (a name, a question, a greeting, the relationship...)
+and which raw answers it holds. Every answer is then checked by the same checks as always
+(bot.core.identity through actions.enrollment_answers). No Rasa here.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+from typing import Dict, Optional
+
+from bot.core.identity import IdentityError, validate_name
+
+# ------------------------------------------------------------------------------------------ words
+
+# Relationship words, longest first so that "mother-in-law" is not read as "mother".
+_RELATIONSHIP_WORDS: list[tuple[str, str]] = sorted([
+    *((w, "mother_in_law") for w in ("岳母", "丈母娘", "婆婆", "mother-in-law", "mother in law")),
+    *((w, "father_in_law") for w in ("岳父", "老丈人", "丈人", "公公", "father-in-law", "father in law")),
+    *((w, "mother") for w in ("妈妈", "老妈", "母亲", "妈", "媽媽", "媽", "mother", "mom", "mum", "mommy",
+                              "mummy", "mama")),
+    *((w, "father") for w in ("爸爸", "老爸", "父亲", "爸", "父親", "father", "dad", "daddy", "papa")),
+    *((w, "self") for w in ("我自己", "自己", "本人", "myself")),
+], key=lambda pair: -len(pair[0]))
+
+_GREETINGS = {"你好", "您好", "你们好", "哈喽", "嗨", "喂", "在吗", "在不在", "在么", "有人吗", "早上好", "早",
+              "下午好", "晚上好", "早安", "hello", "hi", "hey", "hiya", "good morning", "good afternoon",
+              "good evening", "hi there", "hello there", "anyone there", "are you there", "你們好"}
+_YES_NO = {"是", "是的", "对", "对的", "好", "好的", "嗯", "嗯嗯", "可以", "行", "同意", "没有", "没", "不",
+           "不是", "不对", "不用", "有", "有的", "确认", "yes", "no", "ok", "okay", "sure", "yep", "nope",
+           "yeah", "correct", "right", "fine", "wrong", "not sure", "不确定", "对的", "沒有"}
+_ZH_QUESTION = re.compile(r"[？?]|吗|嗎|呢$|什么|什麼|为什么|為什麼|为啥|怎么|怎麼|干嘛|干什么|多少|哪|几岁|能不能|"
+                          r"可不可以|行不行|是不是|要不要|如何")
+_EN_QUESTION_WORDS = {"why", "what", "how", "can", "could", "do", "does", "did", "is", "are", "will",
+                      "would", "should", "which", "who", "where", "when", "may", "whose", "must"}
+_ZH_REQUEST = re.compile(r"^(我要|我想|我需要|帮我|請|请|给我|麻烦|能否|我不|不要|先|等|算了|取消|转人工|人工)")
+_EN_REQUEST = re.compile(r"^(i want|i'd like|i would like|i need|please|can you|could you|let me|let's|"
+                         r"i don't|i'm not|never mind|cancel|stop|talk to|i'll|i will)\b", re.IGNORECASE)
+# Words that are never part of a name in English answers.
+_EN_NOT_NAME = {"name", "number", "phone", "mobile", "id", "wrong", "is", "the", "my", "her", "his", "it",
+                "should", "be", "and", "not", "for", "of", "this", "that", "a", "an", "to", "she", "he",
+                "i", "me", "you", "your", "with", "card", "typo", "mistake", "question", "answer"}
+
+_LEAD_INS = re.compile(
+    r"^(?:(?:应该是|應該是|正确的是|其实是|其實是|改成|换成|是|叫做?|名字(?:是|叫)?|姓名(?:是|叫)?|老人叫|她叫|他叫|"
+    r"她的名字(?:是|叫)|他的名字(?:是|叫)|我叫|本人叫)[：:\s]*)+"
+    r"|^(?:(?:her|his|my|the|their)\s+)?(?:(?:mother'?s?|father'?s?|mom'?s?|mum'?s?|dad'?s?)\s+)?"
+    r"(?:full\s+)?name(?:\s+is|\s+should\s+(?:be|read)|:)?\s+"
+    r"|^(?:(?:she|he)\s+is\s+called|(?:she|he)'s\s+called|i\s+am|i'm|it's|it\s+is|it\s+should\s+be|"
+    r"should\s+be|it\s+should\s+read|called)\s+",
+    re.IGNORECASE,
+)
+_FILLERS = re.compile(r"^(?:actually|in fact|sorry|oops|no wait|wait|really)[,\s]+", re.IGNORECASE)
+
+ID_LIKE = re.compile(r"(?<![0-9])[0-9][0-9\s\-]{12,24}[0-9Xx](?![0-9])")
+PHONE_LIKE = re.compile(r"(?:\+\s*86|0086)?[\s\-]*(?<![0-9])1[3-9][0-9](?:[\s\-]?[0-9]){8}(?![0-9])")
+_SEPARATORS = re.compile(r"[，,。;；、\n]|\s+and\s+|\s*\+\s*(?!86)", re.IGNORECASE)
+_LABELS = re.compile(
+    r"(?:身份证号码|身份证号|身份证|身份證號碼|身份證|证件号|手机号码|手机号|手机|手機號碼|手機|电话号码|电话|電話|联系电话|"
+    r"(?:her|his|my|the)?\s*(?:id\s*(?:card)?\s*(?:number)?|mobile(?:\s+number)?|phone(?:\s+number)?|"
+    r"number|tel))\s*(?:是|为|:|：|is)?\s*",
+    re.IGNORECASE,
+)
+
+
+def normalised(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def _bare(text: str) -> str:
+    return normalised(text).strip(" 。.!！~～").lower()
+
+
+# -------------------------------------------------------------------------------------- what it is
+
+
+class NameReading(str, Enum):
+    """What a message typed at the name prompt is."""
+
+    NAME = "name"
+    QUESTION = "question"
+    REQUEST = "request"
+    GREETING = "greeting"
+    RELATIONSHIP = "relationship"
+    YES_NO = "yes_no"
+    NOT_A_NAME = "not_a_name"
+
+
+@dataclass(frozen=True)
+class Reading:
+    kind: NameReading
+    name: Optional[str] = None
+
+
+def relationship_in(text: str) -> Optional[str]:
+    """The relationship a text names ("给我妈", "my mother-in-law"), the first not negated, or None."""
+    lowered = re.sub(r"(不是|not\s+(?:my\s+)?|instead of\s+(?:my\s+)?)[^，,。.]*", " ", normalised(text).lower())
+    best: Optional[tuple[int, str]] = None
+    for word, relationship in _RELATIONSHIP_WORDS:
+        pattern = re.escape(word) if not word.isascii() else rf"\b{re.escape(word)}\b"
+        found = re.search(pattern, lowered)
+        if found and (best is None or found.start() < best[0]):
+            best = (found.start(), relationship)
+    return best[1] if best else None
+
+
+def _is_relationship_only(text: str) -> bool:
+    bare = re.sub(r"^(?:给|為|为|帮|替|是|就是|for|it's for|it is for)\s*", "", _bare(text))
+    bare = re.sub(r"^(?:我的?|my\s+)", "", bare).strip()
+    bare = re.sub(r"^(?:我的?|my\s+)", "", bare).strip()
+    return bare in {word for word, _ in _RELATIONSHIP_WORDS} or bare in {"我", "me", "i"}
+
+
+def _strip_relationship_prefix(text: str) -> str:
+    """"我妈王秀英" → "王秀英", "my mother-in-law Susan Wu" → "Susan Wu"."""
+    stripped = re.sub(r"^(?:给|為|为|帮|替|for)?\s*(?:我的?|my\s+|it's\s+for\s+my\s+)?", "", text, flags=re.I)
+    for word, _ in _RELATIONSHIP_WORDS:
+        if stripped.lower().startswith(word) and len(stripped) > len(word):
+            rest = stripped[len(word):]
+            if word.isascii() and not rest[:1].isspace() and rest[:1] not in (",", ":"):
+                continue
+            return re.sub(r"^[\s,:：]*(?:is\s+)?", "", rest, flags=re.I)
+    return text
+
+
+def _is_question(text: str) -> bool:
+    if _ZH_QUESTION.search(text):
+        return True
+    words = text.split()
+    if words and words[0].lower().strip(",") in _EN_QUESTION_WORDS:
+        # "Will Cover" is a name; "will my number do" is a question.
+        return not all(word[:1].isupper() for word in words) or len(words) > 4
+    return False
+
+
+def plausible_name(text: str, strict: bool = False) -> Optional[str]:
+    """`text` as a name if it can be one (a checked name of a sensible length), else None. `strict`
+    (used where a name is only one part of a longer message) also wants English names capitalised."""
+    text = _FILLERS.sub("", normalised(text)).strip(" 。.!！")
+    if not text or any(ch.isdigit() for ch in text):
+        return None
+    try:
+        name = validate_name(text)
+    except IdentityError:
+        return None
+    han = len(re.findall(r"[\u3400-\u9fff]", name))
+    latin_words = re.findall(r"[A-Za-z\u00c0-\u024f'-]+", name)
+    if han and latin_words:
+        return None
+    if han:
+        if "·" not in name and not 2 <= han <= 5:
+            return None
+    else:
+        if not 1 <= len(latin_words) <= 4 or any(w.lower() in _EN_NOT_NAME for w in latin_words):
+            return None
+        if strict and not all(w[:1].isupper() for w in latin_words):
+            return None
+    return name
+
+
+def read_name_answer(text: str) -> Reading:
+    """What `text`, typed where the member's name is asked, is: the name itself unless it is clearly
+    something else (a question, a request, a greeting, the relationship, a yes or no)."""
+    text = normalised(text)
+    bare = _bare(text)
+    if not bare:
+        return Reading(NameReading.NOT_A_NAME)
+    parts = [p.strip() for p in re.split(r"[，,。.!！\s]+", bare) if p.strip()]
+    if bare in _GREETINGS or (parts and all(p in _GREETINGS for p in parts)):
+        return Reading(NameReading.GREETING)
+    if _is_question(text):
+        return Reading(NameReading.QUESTION)
+    if bare in _YES_NO:
+        return Reading(NameReading.YES_NO)
+    if _is_relationship_only(text):
+        return Reading(NameReading.RELATIONSHIP)
+    if _ZH_REQUEST.search(text) or _EN_REQUEST.search(text):
+        return Reading(NameReading.REQUEST)
+    candidate = _LEAD_INS.sub("", text.rstrip("。.!！"), count=1).strip()
+    candidate = _strip_relationship_prefix(candidate)
+    candidate = _LEAD_INS.sub("", candidate, count=1).strip()
+    name = plausible_name(candidate)
+    if name:
+        return Reading(NameReading.NAME, name)
+    return Reading(NameReading.NOT_A_NAME)
+
+
+# ------------------------------------------------------------------------------- several answers
+
+
+def read_answers(text: str) -> Dict[str, str]:
+    """The raw answers one message holds: relationship, member_name, id_number, phone (each only if
+    there). The values still have to pass their checks."""
+    text = normalised(text)
+    found: Dict[str, str] = {}
+    rest = text
+    id_match = ID_LIKE.search(rest)
+    if id_match and len(re.sub(r"[\s\-]", "", id_match.group(0))) >= 15:
+        found["id_number"] = id_match.group(0)
+        rest = rest[:id_match.start()] + " , " + rest[id_match.end():]
+    phone_match = PHONE_LIKE.search(rest)
+    if phone_match:
+        found["phone"] = phone_match.group(0)
+        rest = rest[:phone_match.start()] + " , " + rest[phone_match.end():]
+    relationship = relationship_in(rest)
+    if relationship:
+        found["relationship"] = relationship
+    for segment in _SEPARATORS.split(rest):
+        segment = _LABELS.sub("", segment.strip()).strip(" :：")
+        if not segment or _is_relationship_only(segment) or re.match(r"^(不是|not)\b", segment, re.I):
+            continue
+        lead_in = bool(_LEAD_INS.match(segment)) or bool(_LEAD_INS.match(_strip_relationship_prefix(segment)))
+        candidate = _strip_relationship_prefix(_LEAD_INS.sub("", segment, count=1).strip())
+        candidate = _LEAD_INS.sub("", candidate, count=1).strip()
+        name = plausible_name(candidate, strict=not lead_in)
+        if name and read_name_answer(candidate).kind is NameReading.NAME:
+            found["member_name"] = name
+            break
+    return found
+
+
+# ----------------------------------------------------------------------------------- corrections
+
+_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "first": 1, "second": 2,
+             "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+_QUESTION_NUMBER = re.compile(r"第\s*([1-6一二两三四五六])\s*(?:个|道|题|個|題)?|question\s*([1-6])\b|"
+                              r"\b(first|second|third|fourth|fifth|sixth)\s+(?:health\s+)?(?:question|one)",
+                              re.IGNORECASE)
+_PREVIOUS = re.compile(r"上一[题个道題個]|刚才那[个题道]|前面那|上个问题|last one|previous|that last|the last",
+                       re.IGNORECASE)
+_SCREENING_WORDS = re.compile(r"健康|问题|问|题|題|question|health|answer|选错|点错|答错|clicked|button",
+                              re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What a correction changes: the answer key (a screening question's number is resolved by the
+    caller), and the new raw value if the message carries one."""
+
+    field: Optional[str]
+    value: Optional[str] = None
+    question: Optional[int] = None        # 1-6 for a screening answer; None = the previous one
+
+
+def screening_value_in(text: str) -> Optional[str]:
+    """yes / no / not_sure as a corrected health answer states it ("应该是没有", "it should be not sure")."""
+    lowered = normalised(text).lower()
+    if re.search(r"不确定|不清楚|说不准|不太确定|not sure|unsure|don't know|not certain", lowered):
+        return "not_sure"
+    tail = re.split(r"应该是|应该选|其实是|其实|改成|换成|should be|answer is|actually|it's|it is", lowered)[-1]
+    for scope in (tail, lowered):
+        if re.search(r"没有|没|沒有|从来|\bno\b|never|hasn't|hadn't|didn't|wasn't|isn't", scope):
+            return "no"
+        if re.search(r"有|做过|得过|查出|\byes\b|\bhad\b|\bdid\b|\bhas\b|\bwas\b", scope):
+            return "yes"
+    return None
+
+
+def read_correction(text: str, field_entity: Optional[str] = None) -> Correction:
+    """Which answer a correction changes and, when it came with it, the new value."""
+    text = normalised(text)
+    answers = read_answers(text)
+    field = field_entity if field_entity in ("member_name", "id_number", "phone", "relationship") else None
+    if field_entity == "screening":
+        field = "screening"
+    # Any other entity value ("mobile", "号码") is read from the words around it, like no entity at all.
+    if field is None:
+        if "id_number" in answers and not re.search(r"手机|电话|phone|mobile", text, re.I):
+            field = "id_number"
+        elif "phone" in answers:
+            field = "phone"
+        elif re.search(r"名字|姓名|叫|name|called|spell", text, re.I):
+            field = "member_name"
+        elif re.search(r"身份证|证件|\bID\b", text):
+            field = "id_number"
+        elif re.search(r"手机|电话|phone|mobile|number", text, re.I):
+            field = "phone"
+        elif "relationship" in answers or re.search(r"关系|relationship|enroll", text, re.I):
+            field = "relationship"
+        elif _SCREENING_WORDS.search(text) or _QUESTION_NUMBER.search(text) or _PREVIOUS.search(text):
+            field = "screening"
+    if field == "screening":
+        number = None
+        found = _QUESTION_NUMBER.search(text)
+        if found:
+            token = next(g for g in found.groups() if g)
+            number = int(token) if token.isdigit() else _ORDINALS.get(token.lower())
+        return Correction("screening", screening_value_in(text), number)
+    value = None
+    if field == "member_name":
+        value = _corrected_name(text)
+    elif field in ("id_number", "phone", "relationship"):
+        value = answers.get(field)
+    return Correction(field, value)
+
+
+_CORRECTION_WORDS = re.compile(
+    r"错|錯|不对|不對|改一下|改成|更正|应该是|應該是|其实是|不是.{0,8}是|wrong|mistake|typo|should be|should read|"
+    r"correction|no wait|actually|misspel|i meant|not my", re.IGNORECASE)
+
+
+def says_correction(text: str) -> bool:
+    """Whether a message says an earlier answer was wrong ("刚才手机号输错了", "No wait, ...")."""
+    return bool(_CORRECTION_WORDS.search(normalised(text)))
+
+
+def _corrected_name(text: str) -> Optional[str]:
+    """The new name in "不对，她叫李桂兰，不是王秀英" or "No wait, her name is Grace Li"."""
+    for segment in _SEPARATORS.split(text):
+        segment = _FILLERS.sub("", segment.strip()).strip()
+        if not segment or re.match(r"^(不是|not\b)", segment, re.I):
+            continue
+        segment = re.sub(r"\s*(?:,\s*)?(?:不是|not)\s+.*$", "", segment)
+        had_lead_in = bool(_LEAD_INS.match(segment))
+        candidate = _LEAD_INS.sub("", segment, count=1).strip()
+        candidate = _FILLERS.sub("", candidate).strip()
+        candidate = re.sub(r"^(?:actually|really)\s+", "", candidate, flags=re.I)
+        if re.search(r"错|對|对|改|名字|姓名|\bname\b|wrong|typo", candidate, re.I):
+            continue
+        name = plausible_name(candidate, strict=not had_lead_in)
+        if name and read_name_answer(candidate).kind is NameReading.NAME:
+            return name
+    return None

@@ -1,0 +1,217 @@
+"""The conversation (tracker) store: Rasa's SQL tracker store that never keeps an ID number or a phone.
+
+Rasa saves every event of every turn: the user's words, the slots, what the assistant said. Before an
+event is written (and before it is published to an event broker), this store
+- seals the slots that hold a whole ID number or phone (bot.store.sealed_slots: encrypted, readable only by
+  the assistant's own processes, which need them to check and submit the enrollment);
+- masks every ID number and phone in every other string of the event (the user's message, the NLU
+  result, metadata, the assistant's words) with bot.core.personal_data;
+- forgets a personal answer everywhere once the conversation clears it (a cancelled enrollment, a
+  refused consent, a finished enrollment whose answers now live in the enrollment store, a correction):
+  the earlier events' values of that slot are emptied, and a cleared name is blanked in the texts.
+
+The same class serves the local SQLite file (tuned: a write-ahead log and fsync at checkpoints, not at
+every commit) and PostgreSQL in production. Only the events a turn adds are processed, so the cost of a
+save does not grow with the conversation; forgetting rewrites the sender's stored events, which happens
+only on the turns that clear an answer.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+from typing import Any, Callable, Iterable, Optional
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy import event, select
+
+from bot.core import settings
+from bot.core.personal_data import mask_everywhere
+from bot.store.sealed_slots import SEALED_SLOTS, is_sealed, seal
+
+log = logging.getLogger(__name__)
+
+PRAGMAS = ("PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 5000")
+
+NAME_SLOT = "member_name"
+PERSONAL_SLOTS = SEALED_SLOTS | {NAME_SLOT}
+"""Answers that are forgotten everywhere in the conversation once they are cleared."""
+BLANK = "＊"
+_MIN_NAME_TO_BLANK = 2  # a one-letter name would blank that letter everywhere
+
+
+def _tune(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    for pragma in PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def protected(data: dict[str, Any]) -> dict[str, Any]:
+    """An event (as Rasa serialises it) as it may be kept: personal slots sealed, numbers masked."""
+    if data.get("event") == "slot" and data.get("name") in SEALED_SLOTS:
+        value = data.get("value")
+        kept = mask_everywhere({key: item for key, item in data.items() if key != "value"})
+        kept["value"] = value if is_sealed(value) else seal(value)
+        return kept
+    return mask_everywhere(data)
+
+
+def _slot_values(events: Iterable[dict[str, Any]], name: str) -> list[Any]:
+    return [e.get("value") for e in events
+            if e.get("event") == "slot" and e.get("name") == name and e.get("value") is not None]
+
+
+def _blank_names(value: Any, names: frozenset[str]) -> Any:
+    if isinstance(value, str):
+        for name in names:
+            value = value.replace(name, BLANK * len(name))
+        return value
+    if isinstance(value, dict):
+        return {key: _blank_names(item, names) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_blank_names(item, names) for item in value]
+    return value
+
+
+def forgotten_event(data: dict[str, Any], slots: frozenset[str], names: frozenset[str]) -> dict[str, Any]:
+    """An event with the values of the forgotten `slots` emptied and the forgotten `names` blanked."""
+    if data.get("event") == "slot" and data.get("name") in slots:
+        data = {**data, "value": None}
+    return _blank_names(data, names) if names else data
+
+
+class Forgetting:
+    """What one save must forget: the personal slots the new events clear, and the names they held."""
+
+    def __init__(self, earlier_events: Callable[[], list[dict[str, Any]]], new: list[dict[str, Any]]):
+        self.slots: frozenset[str] = frozenset()
+        self.names: frozenset[str] = frozenset()
+        self.stored_too = False
+        self.last_clear: dict[str, int] = {}
+        for index, data in enumerate(new):
+            if data.get("event") == "slot" and data.get("name") in PERSONAL_SLOTS and data.get("value") is None:
+                self.last_clear[data["name"]] = index
+        if not self.last_clear:
+            return  # most turns: nothing cleared, and the earlier events are not even looked at
+        earlier = earlier_events()
+        cleared = [name for name, index in self.last_clear.items()
+                   if _slot_values(earlier, name) or _slot_values(new[:index], name)]
+        self.slots = frozenset(cleared)
+        self.stored_too = any(_slot_values(earlier, name) for name in cleared)
+        if NAME_SLOT in self.slots:
+            index = self.last_clear[NAME_SLOT]
+            self.names = frozenset(
+                str(name) for name in _slot_values(earlier, NAME_SLOT) + _slot_values(new[:index], NAME_SLOT)
+                if isinstance(name, str) and len(name.strip()) >= _MIN_NAME_TO_BLANK)
+
+    def __bool__(self) -> bool:
+        return bool(self.slots)
+
+    def apply_to_new(self, new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The new events, with what comes before each slot's last clearing forgotten."""
+        kept = []
+        for index, data in enumerate(new):
+            slots = frozenset(name for name in self.slots if index < self.last_clear[name])
+            kept.append(forgotten_event(data, slots, self.names) if slots or self.names else data)
+        return kept
+
+
+class PrivateTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore (same arguments and tables) that keeps no ID number or phone; see the module."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.engine.dialect.name != "sqlite" and not settings.get("CONVERSATION_SEAL_KEY"):
+            # Replicas that generated keys of their own could not read each other's sealed answers.
+            raise RuntimeError("CONVERSATION_SEAL_KEY must be set when the conversation store is shared "
+                               "(PostgreSQL): the Rasa servers and action servers need the same key")
+        self.engine.hide_parameters = True  # a failed write never logs a conversation's values
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _tune)
+            self.engine.dispose()  # connections made while creating the tables reconnect tuned
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        with self.session_scope() as session:
+            new_events = list(self._additional_events(session, tracker))
+            new = [e.as_dict() for e in new_events]
+            earlier_count = len(tracker.events) - len(new_events)
+            forgetting = Forgetting(
+                lambda: [e.as_dict() for e in itertools.islice(tracker.events, earlier_count)], new)
+            rows = [protected(data) for data in (forgetting.apply_to_new(new) if forgetting else new)]
+            if forgetting and forgetting.stored_too:
+                self._forget_stored(session, tracker.sender_id, forgetting)
+            for data, original in zip(rows, new_events):
+                session.add(self.SQLEvent(
+                    sender_id=tracker.sender_id,
+                    type_name=original.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"),
+                    data=json.dumps(data),
+                ))
+            session.commit()
+        self._publish(tracker.sender_id, rows)
+
+    def _forget_stored(self, session: Any, sender_id: str, forgetting: Forgetting) -> None:
+        stored = session.execute(
+            select(self.SQLEvent).where(self.SQLEvent.sender_id == sender_id)).scalars()
+        changed = 0
+        for row in stored:
+            data = json.loads(row.data)
+            forgotten = forgotten_event(data, forgetting.slots, forgetting.names)
+            if forgotten != data:
+                row.data = json.dumps(forgotten)
+                changed += 1
+        log.debug("forgot %s in %d stored events", sorted(forgetting.slots), changed)
+
+    def _publish(self, sender_id: str, rows: list[dict[str, Any]]) -> None:
+        """The new events, as kept, to the event broker (Rasa's own save publishes them unprotected)."""
+        if self.event_broker is None:
+            return
+        for data in rows:
+            self.event_broker.publish({"sender_id": sender_id, **data})
+
+
+def stored_events(store: SQLTrackerStore, sender_id: Optional[str] = None) -> list[dict[str, Any]]:
+    """Every stored event (of one sender, or of all), as kept: for operators and tests."""
+    with store.session_scope() as session:
+        query = select(store.SQLEvent)
+        if sender_id is not None:
+            query = query.where(store.SQLEvent.sender_id == sender_id)
+        return [json.loads(row.data) for row in session.execute(query.order_by(store.SQLEvent.id)).scalars()]
+
+
+def scrub_stored_events(store: SQLTrackerStore, batch: int = 500) -> tuple[int, int]:
+    """Protect every event already stored (conversations kept before this store protected them):
+    the operator command `python -m bot conversations scrub`. Returns (events examined, events changed).
+    Safe to run again, and while the assistant runs (each batch is one short transaction)."""
+    examined = changed = 0
+    last_id = 0
+    while True:
+        with store.session_scope() as session:
+            rows = session.execute(select(store.SQLEvent).where(store.SQLEvent.id > last_id)
+                                   .order_by(store.SQLEvent.id).limit(batch)).scalars().all()
+            if not rows:
+                return examined, changed
+            for row in rows:
+                data = json.loads(row.data)
+                kept = protected(data)
+                if kept != data:
+                    row.data = json.dumps(kept)
+                    changed += 1
+            examined += len(rows)
+            last_id = rows[-1].id
+            session.commit()
+
+
+def open_configured_store(endpoints_file: str) -> SQLTrackerStore:
+    """The conversation store an endpoints file names, opened as this store (whatever type it names)."""
+    from rasa.utils.endpoints import read_endpoint_config
+
+    config = read_endpoint_config(endpoints_file, "tracker_store")
+    if config is None:
+        raise SystemExit(f"{endpoints_file} names no tracker_store")
+    return PrivateTrackerStore(host=config.url, **{k: v for k, v in config.kwargs.items() if k != "type"})

@@ -116,7 +116,31 @@
     makeRepliesKeyboardButtons(root);
   }
 
+  // A family on an English page that types Chinese (or the other way round) is answered in the language it
+  // types: the message goes out with that language, and the page and the widget's labels follow.
+  var CHINESE = /[\u3400-\u9fff]/;
+  var LATIN = /[A-Za-z]{2}/;
+
+  function typedLanguage(text) {
+    if (CHINESE.test(text)) {
+      return "zh";
+    }
+    return LATIN.test(text) && !/^\s*\//.test(text) ? "en" : null;
+  }
+
+  function followTypedLanguage(event) {
+    var field = event.target && event.target.querySelector && event.target.querySelector(".rw-new-message");
+    var typed = field ? typedLanguage(field.value) : null;
+    if (!typed || typed === customData.language) {
+      return;
+    }
+    customData.language = typed;  // the very object the widget sends with this message
+    window.dispatchEvent(new CustomEvent("enrollmentchat:language", {detail: typed}));
+    setTimeout(render, 0);  // the widget's own labels, once it has sent the message
+  }
+
   function watchForCards() {
+    container.addEventListener("submit", followTypedLanguage, true);
     improve(container);
     new MutationObserver(function () { improve(container); }).observe(container, {childList: true, subtree: true});
   }

@@ -1,6 +1,7 @@
 /*
  * The chat page: shows the chat full size, switches its language (中文 / English) and its text size.
- * The language comes from ?lang=zh|en, else the tab's last choice, else the browser. The text size
+ * The language comes from ?lang=zh|en, else the tab's last choice, else the browser; when the family types
+ * in the other language, the page follows it (embed.js tells it). The text size
  * (A− / A+) is remembered in this browser (local storage) and scales the chat's text (web/chat.css).
  */
 (function () {
@@ -68,6 +69,10 @@
     document.querySelector('[data-size="1"]').disabled = index === SIZES.length - 1;
   }
 
+  window.addEventListener("enrollmentchat:language", function (event) {  // the family typed another language
+    sessionStorage.setItem(STORAGE_KEY, event.detail);
+    show(event.detail);
+  });
   document.querySelectorAll("[data-language]").forEach(function (button) {
     button.addEventListener("click", function () { choose(button.getAttribute("data-language")); });
   });

@@ -185,3 +185,19 @@ def test_the_text_size_control_is_remembered(running_assistant, browser):
     assert normal < font_size() < normal * 1.25
     chat.shot("after-reload")
     context.close()
+
+
+def test_a_family_typing_chinese_on_an_english_page_is_welcomed_in_chinese(running_assistant, browser):
+    context = browser.new_context(locale="en-US", viewport=PHONE)
+    page = context.new_page()
+    chat = Chat(page, "typed-language")
+    page.goto(f"{running_assistant.url}/webhooks/webchat/?lang=en")
+    page.wait_for_selector(".rw-response", timeout=90_000)
+    settle(page)
+    assert script_language(bot_texts(page)[0]) == "en"
+    welcome = chat.type("你好", "typed-chinese")
+    assert script_language(welcome[0]) == "zh" and "报名助手" in welcome[0]
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.locator(".rw-new-message").get_attribute("placeholder") == "请输入消息…"
+    assert [t.strip() for t in page.locator(".rw-reply").all_inner_texts()] == SCRIPTS["zh"]["starters"]
+    context.close()

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from bot.core.identity import check_character
 from bot.core.settings import PROJECT_ROOT
-from bot.store import (EnrollmentSubmission, create_handoff_ticket, create_staff, dispose_engines, engine_for,
-                       submit_enrollment, upgrade_schema)
+from bot.store import (EnrollmentSubmission, claim_ticket, create_handoff_ticket, create_staff, dispose_engines,
+                       engine_for, submit_enrollment, upgrade_schema)
 from bot.store.models import HandoffTicket, utcnow
 
 pytestmark = pytest.mark.browser
@@ -53,7 +53,7 @@ def console(tmp_path_factory) -> Iterator[dict]:
     os.environ["DATA_DIR"] = env["DATA_DIR"]  # the same generated keys here and in the console
     upgrade_schema(url_db)
     engine = engine_for(url_db)
-    create_staff(engine, "lin", PASSWORD, display_name="Lin", role="supervisor")
+    lin = create_staff(engine, "lin", PASSWORD, display_name="Lin", role="supervisor")
     first_17 = "110105" + "19560315" + "124"
     number = submit_enrollment(engine, EnrollmentSubmission(
         conversation_id="web:tab-1", channel="webchat", sender_id="web:tab-1", language="zh",
@@ -74,6 +74,9 @@ def console(tmp_path_factory) -> Iterator[dict]:
                                       reason="user_request", summary={}),
     }
     make_older(engine, tickets["wechat"].id, 15)
+    held = create_handoff_ticket(engine, conversation_id="web:tab-3", channel="webchat", language="en",
+                                 reason="user_request", summary={})
+    claim_ticket(engine, held.id, lin.id)  # taken already: claiming asks the Rasa server, not running here
     port = free_port()
     env.update(CONSOLE_PORT=str(port), CONSOLE_HOST="127.0.0.1", RASA_URL=f"http://127.0.0.1:{free_port()}",
                RASA_API_TOKEN="unused")
@@ -91,7 +94,7 @@ def console(tmp_path_factory) -> Iterator[dict]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"the console did not start; see {tmp / 'console.log'}")
                 time.sleep(0.3)
-        yield {"url": base, "tickets": tickets, "number": number}
+        yield {"url": base, "tickets": tickets, "number": number, "held": held.id}
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -170,9 +173,21 @@ def test_every_console_page_passes_axe(browser, console, axe_violations, locale)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_selector("#queue")
-    for path in ("/", f"/tickets/{review}", f"/tickets/{review}/decision", "/all", "/staff",
+    for path in ("/", f"/tickets/{review}", f"/tickets/{console['held']}", f"/tickets/{review}/decision", "/all", "/staff",
                  f"/tickets/{console['tickets']['rest'].id}"):
         page.goto(console["url"] + path)
         page.wait_for_load_state("networkidle")
         assert axe_violations(page) == [], path
+    context.close()
+
+
+def test_canned_replies_come_in_the_familys_language(browser, console, axe_violations):
+    context, page = logged_in(browser, console, PHONE, locale="zh-CN")  # the agent reads Chinese
+    page.goto(f"{console['url']}/tickets/{console['held']}")  # an English family's, taken by this agent
+    page.wait_for_selector("#reply-text")
+    page.get_by_role("button", name="Please give me a moment while I check this for you.").click()
+    assert page.input_value("#reply-text") == "Please give me a moment while I check this for you."
+    assert page.get_by_role("button", name="请稍等，我帮您查一下。").count() == 0  # not the agent's language
+    page.screenshot(path=str(SCREENSHOTS / "canned-replies-phone.png"), full_page=True)
+    assert axe_violations(page) == []
     context.close()

@@ -112,6 +112,11 @@ document.addEventListener("DOMContentLoaded", () => {
       if (atBottom) transcript.lastElementChild?.scrollIntoView({ block: "end" });
     });
   }
+  document.addEventListener("click", (event) => {  // a quick reply goes into the reply box, to edit or send
+    const canned = event.target.closest("[data-canned]");
+    const box = document.getElementById("reply-text");
+    if (canned && box) { box.value = canned.dataset.canned; box.focus(); }
+  });
   document.addEventListener("submit", (event) => {
     const question = event.target.dataset.confirm;
     if (question && !window.confirm(question)) event.preventDefault();

@@ -28,14 +28,16 @@
   var staticBase = new URL(".", tag.src);
   var LABELS = {
     zh: {title: "老年防癌互助计划", subtitle: "报名助手", hint: "请输入消息…", connecting: "正在连接…",
-         copy: "复制编号", copied: "已复制"},
+         copy: "复制编号", copied: "已复制", send: "发送", message: "消息"},
     en: {
       title: "Senior Cancer Mutual Aid Plan",
       subtitle: "Enrollment assistant",
       hint: "Type a message…",
       connecting: "Connecting…",
       copy: "Copy number",
-      copied: "Copied"
+      copied: "Copied",
+      send: "Send",
+      message: "Message"
     }
   };
   var ENROLLMENT_NUMBER = /SC\d{6}-[0-9A-Z]+/;
@@ -111,9 +113,25 @@
     });
   }
 
+  // The send button is an icon only: give it (and the message box) a name screen readers can say.
+  function nameControls(root) {
+    var labels = LABELS[customData.language];
+    root.querySelectorAll(".rw-send").forEach(function (button) {
+      if (button.getAttribute("aria-label") !== labels.send) {
+        button.setAttribute("aria-label", labels.send);
+      }
+    });
+    root.querySelectorAll(".rw-new-message").forEach(function (field) {
+      if (field.getAttribute("aria-label") !== labels.message) {
+        field.setAttribute("aria-label", labels.message);
+      }
+    });
+  }
+
   function improve(root) {
     addCopyButtons(root);
     makeRepliesKeyboardButtons(root);
+    nameControls(root);
   }
 
   // A family on an English page that types Chinese (or the other way round) is answered in the language it

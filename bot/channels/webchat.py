@@ -146,12 +146,12 @@ class WebChatOutput(SocketIOOutput):
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         """The response, after its step label ("第3步，共9步") if it has one, and before its enrollment
-        number card if it has one (see bot.nlg): each a message with its own class for the page's CSS."""
+        number card if it has one (see bot.rasa.nlg): each a message with its own class for the page's CSS."""
         step = message.get("step")
         if isinstance(step, dict) and step.get("text"):
             await self._send_message(recipient_id, _styled(str(step["text"]), "enrollment-step"))
         await super().send_response(recipient_id, message)
-        card = message.get("enrollment_number")
+        card = message.get("enrollment_number_card")
         if isinstance(card, dict) and card.get("text"):
             await self._send_message(recipient_id, _styled(str(card["text"]), "enrollment-number-card"))
 

@@ -17,7 +17,7 @@ Two things ride along with a response for the channels that can show them (the w
 others ignore them), kept in the bot message's metadata:
 - `step`: the form's question says which step of the enrollment it is ("第3步，共9步"), from the steps
   bot.core.enrollment defines;
-- `enrollment_number`: the response that gives a new enrollment number carries it with a card's text
+- `enrollment_number_card`: the response that gives a new enrollment number carries it with a card's text
   (number, and a hint to keep it), for a channel that shows it as a card with a copy button.
 """
 from __future__ import annotations
@@ -108,7 +108,7 @@ def extras(utter_action: Text, language: str, values: Dict[Text, Any]) -> Dict[T
             number=i18n.format_number(number, language), total=i18n.format_number(total, language))}
     if utter_action in RESPONSES_GIVING_THE_NUMBER and values.get("enrollment_number"):
         number = str(values["enrollment_number"])
-        found["enrollment_number"] = {"number": number, "text": NUMBER_CARDS[language].format(number=number)}
+        found["enrollment_number_card"] = {"number": number, "text": NUMBER_CARDS[language].format(number=number)}
     return found
 
 

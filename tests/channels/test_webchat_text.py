@@ -45,7 +45,7 @@ def test_every_message_is_escaped_and_the_step_and_number_card_get_their_own_cla
         "step": {"number": 9, "total": 9, "text": "第9步，共9步"},
     }))
     asyncio.run(output.send_response("web:x", {
-        "text": "报名成功！", "enrollment_number": {"number": "SC261202-AB12", "text": "报名编号\nSC261202-AB12"}}))
+        "text": "报名成功！", "enrollment_number_card": {"number": "SC261202-AB12", "text": "报名编号\nSC261202-AB12"}}))
     assert sio.emitted == [
         {"text": "第9步，共9步", "metadata": {"customCss": {"style": "class", "css": "enrollment-step"}}},
         {"text": "身份证号：110105\\*\\*\\*\\*\\*\\*\\*\\*0029  \n手机号：139\\*\\*\\*\\*5678",

@@ -55,5 +55,5 @@ def test_other_responses_carry_no_step_and_the_done_message_carries_the_number_c
     assert "step" not in generator("utter_greet", "zh")
     done = generator("utter_enrollment_done", "zh", enrollment_number="SC261202-AB12",
                     waiting_period_end="2027年1月1日", cover_start="2027年1月2日")
-    assert done["enrollment_number"]["number"] == "SC261202-AB12"
-    assert done["enrollment_number"]["text"].splitlines()[:2] == ["报名编号", "SC261202-AB12"]
+    assert done["enrollment_number_card"]["number"] == "SC261202-AB12"
+    assert done["enrollment_number_card"]["text"].splitlines()[:2] == ["报名编号", "SC261202-AB12"]

@@ -40,7 +40,7 @@
       message: "Message"
     }
   };
-  var ENROLLMENT_NUMBER = /SC\d{6}-[0-9A-Z]+/;
+  var ENROLLMENT_NUMBER = /SC\d{6}-[0-9A-Z]{5}/;  // as bot/store/enrollments.py issues them
   // One object for the widget's whole life: it sends this very object with each message.
   var customData = {language: pickLanguage(tag.getAttribute("data-language"))};
   var container = null;
@@ -81,7 +81,7 @@
 
   function addCopyButtons(root) {
     root.querySelectorAll(".enrollment-number-card:not([data-copy])").forEach(function (card) {
-      var found = ENROLLMENT_NUMBER.exec(card.textContent);
+      var found = ENROLLMENT_NUMBER.exec(card.innerText);  // innerText keeps the line breaks: the number ends its line
       if (!found) {
         return;
       }

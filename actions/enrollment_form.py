@@ -34,7 +34,7 @@ from bot.store.sealed_slots import unseal
 IDENTITY_ANSWERS = (enrollment.RELATIONSHIP, enrollment.MEMBER_NAME, enrollment.ID_NUMBER, enrollment.PHONE)
 # Intents the conversation's rules answer in the middle of the form (data/enrollment, data/faq, ...).
 ANSWERED_BY_RULES = {"faq", "ask_plan_overview", "bot_challenge", "estimate_contribution", "ask_why_asked",
-                     "pause_enrollment", "cancel", "correct", "ask_human", "withdraw", "switch_language"}
+                     "ask_meaning", "pause_enrollment", "cancel", "correct", "ask_human", "withdraw", "switch_language"}
 
 
 class ValidateEnrollmentForm(FormValidationAction):

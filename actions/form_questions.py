@@ -1,4 +1,5 @@
-"""Questions about the form itself: "为什么要身份证号？" gets the reason for the question on screen.
+"""Questions about the form itself: "为什么要身份证号？" gets the reason for the question on screen, and
+"什么意思？" on a health question gets that question in plain words (utter_meaning_screening_h1…).
 
 Thin adapter: which reason belongs to which question is a table here; the texts are domain responses.
 The form asks its question again afterwards (data/enrollment/form_questions.yml).
@@ -46,6 +47,16 @@ def reason_for(question: str | None, text: str) -> Text:
     return _REASONS.get(question or "", "utter_why_consent")
 
 
+def meaning_of(question: str | None, text: str) -> Text:
+    """A health question in plain words; for another question, why it is asked; outside the form, an
+    offer to say which part is unclear."""
+    if question and question.startswith("screening_"):
+        return f"utter_meaning_{question}"
+    if question:
+        return reason_for(question, text)
+    return "utter_meaning_other"
+
+
 class ActionExplainQuestion(Action):
     def name(self) -> Text:
         return "action_explain_question"
@@ -53,5 +64,9 @@ class ActionExplainQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         asked = tracker.get_slot(slots.REQUESTED_SLOT) if tracker.active_loop_name else None
-        say(dispatcher, reason_for(asked, tracker.latest_message.get("text") or ""), language_of(tracker))
+        text = tracker.latest_message.get("text") or ""
+        if (tracker.latest_message.get("intent") or {}).get("name") == "ask_meaning":
+            say(dispatcher, meaning_of(asked, text), language_of(tracker))
+        else:
+            say(dispatcher, reason_for(asked, text), language_of(tracker))
         return []

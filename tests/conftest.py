@@ -15,6 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # The test clock: every assistant a test starts, and this process, count this day as today (TEST_TODAY),
 # so dates in answers and the ages of the test members stay what the tests expect, whatever the year.
 TEST_TODAY = "2026-11-28"
@@ -126,6 +128,26 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_violations():
+    """A check of a page with axe-core (web/package.json's devDependency) in the same browser: the WCAG 2.1
+    A and AA rules it breaks, as (rule, impact, first elements, help). axe is evaluated through the
+    DevTools protocol, which the page's Content-Security-Policy does not stop (and the page is not
+    changed to allow it)."""
+    if not AXE.exists():
+        pytest.fail("the accessibility check needs axe-core: npm ci --prefix web")
+    source = AXE.read_text(encoding="utf-8")
+
+    def check(page) -> list:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(source)
+        result = page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: %s}})" % json.dumps(WCAG_AA))
+        return [(v["id"], v["impact"], [node["target"] for node in v["nodes"]][:4], v["help"])
+                for v in result["violations"]]
+
+    return check
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,9 @@
  * numbers and phones are shown as typed only in this browser, and EnrollmentChat.startAfresh() forgets it
  * here (the page offers it as "start over", for shared computers).
  *
+ * It also brings the chat's own styles (chat.css: the plan's colours, 44 px buttons, the step label, the
+ * enrollment number card) and gives the enrollment number card a copy button.
+ *
  * Optional attributes on the tag:
  *   data-language="zh" | "en"   the chat language (default: the page's <html lang>, else the browser's)
  *   data-manual-start           do not open the launcher; the page calls EnrollmentChat.start() itself
@@ -24,14 +27,20 @@
   var tag = document.currentScript;
   var staticBase = new URL(".", tag.src);
   var LABELS = {
-    zh: {title: "老年防癌互助计划", subtitle: "报名助手", hint: "请输入消息…", connecting: "正在连接…"},
+    zh: {title: "老年防癌互助计划", subtitle: "报名助手", hint: "请输入消息…", connecting: "正在连接…",
+         copy: "复制编号", copied: "已复制", send: "发送", message: "消息"},
     en: {
       title: "Senior Cancer Mutual Aid Plan",
       subtitle: "Enrollment assistant",
       hint: "Type a message…",
-      connecting: "Connecting…"
+      connecting: "Connecting…",
+      copy: "Copy number",
+      copied: "Copied",
+      send: "Send",
+      message: "Message"
     }
   };
+  var ENROLLMENT_NUMBER = /SC\d{6}-[0-9A-Z]{5}/;  // as bot/store/enrollments.py issues them
   // One object for the widget's whole life: it sends this very object with each message.
   var customData = {language: pickLanguage(tag.getAttribute("data-language"))};
   var container = null;
@@ -41,6 +50,117 @@
   function pickLanguage(preferred) {
     var hint = preferred || document.documentElement.lang || navigator.language || "zh";
     return /^zh/i.test(hint) ? "zh" : "en";
+  }
+
+  function loadStyles() {
+    if (document.querySelector("link[data-enrollment-chat]")) {
+      return;
+    }
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = new URL("chat.css", staticBase).href;
+    link.setAttribute("data-enrollment-chat", "");
+    document.head.appendChild(link);
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    var field = document.createElement("textarea");  // older browsers, and pages served over http
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.style.position = "fixed";
+    field.style.opacity = "0";
+    document.body.appendChild(field);
+    field.select();
+    var copied = document.execCommand("copy");
+    field.remove();
+    return copied ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+  }
+
+  function addCopyButtons(root) {
+    root.querySelectorAll(".enrollment-number-card:not([data-copy])").forEach(function (card) {
+      var found = ENROLLMENT_NUMBER.exec(card.innerText);  // innerText keeps the line breaks: the number ends its line
+      if (!found) {
+        return;
+      }
+      card.setAttribute("data-copy", found[0]);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "enrollment-copy";
+      button.textContent = LABELS[customData.language].copy;
+      button.addEventListener("click", function () {
+        copyText(found[0]).then(function () {
+          button.textContent = LABELS[customData.language].copied;
+        });
+      });
+      card.appendChild(button);
+    });
+  }
+
+  // The widget's quick replies are plain <div>s: make them buttons a keyboard can reach and press.
+  function makeRepliesKeyboardButtons(root) {
+    root.querySelectorAll(".rw-reply:not([role])").forEach(function (reply) {
+      reply.setAttribute("role", "button");
+      reply.setAttribute("tabindex", "0");
+      reply.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          reply.click();
+        }
+      });
+    });
+  }
+
+  // The send button is an icon only: give it (and the message box) a name screen readers can say.
+  function nameControls(root) {
+    var labels = LABELS[customData.language];
+    root.querySelectorAll(".rw-send").forEach(function (button) {
+      if (button.getAttribute("aria-label") !== labels.send) {
+        button.setAttribute("aria-label", labels.send);
+      }
+    });
+    root.querySelectorAll(".rw-new-message").forEach(function (field) {
+      if (field.getAttribute("aria-label") !== labels.message) {
+        field.setAttribute("aria-label", labels.message);
+      }
+    });
+  }
+
+  function improve(root) {
+    addCopyButtons(root);
+    makeRepliesKeyboardButtons(root);
+    nameControls(root);
+  }
+
+  // A family on an English page that types Chinese (or the other way round) is answered in the language it
+  // types: the message goes out with that language, and the page and the widget's labels follow.
+  var CHINESE = /[\u3400-\u9fff]/;
+  var LATIN = /[A-Za-z]{2}/;
+
+  function typedLanguage(text) {
+    if (CHINESE.test(text)) {
+      return "zh";
+    }
+    return LATIN.test(text) && !/^\s*\//.test(text) ? "en" : null;
+  }
+
+  function followTypedLanguage(event) {
+    var field = event.target && event.target.querySelector && event.target.querySelector(".rw-new-message");
+    var typed = field ? typedLanguage(field.value) : null;
+    if (!typed || typed === customData.language) {
+      return;
+    }
+    customData.language = typed;  // the very object the widget sends with this message
+    window.dispatchEvent(new CustomEvent("enrollmentchat:language", {detail: typed}));
+    setTimeout(render, 0);  // the widget's own labels, once it has sent the message
+  }
+
+  function watchForCards() {
+    container.addEventListener("submit", followTypedLanguage, true);
+    improve(container);
+    new MutationObserver(function () { improve(container); }).observe(container, {childList: true, subtree: true});
   }
 
   function loadWidget() {
@@ -92,7 +212,12 @@
   function start(options) {
     options = options || {};
     embedded = Boolean(options.container);
+    var first = !container;
     container = options.container || container || document.body.appendChild(document.createElement("div"));
+    loadStyles();
+    if (first) {
+      watchForCards();
+    }
     return loadWidget().then(render);
   }
 

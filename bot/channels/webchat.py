@@ -3,7 +3,7 @@
 The Rasa server also serves the page and the widget, so no other process is needed:
 
     GET /webhooks/webchat/                 the chat page (web/index.html)
-    GET /webhooks/webchat/static/<file>    embed.js (the loader a site pastes in), page.js, webchat.js
+    GET /webhooks/webchat/static/<file>    embed.js (the loader a site pastes in), page.js, chat.css, webchat.js
     GET /webhooks/webchat/health           {"status": "ok"}
     socket.io at /socket.io/               session_request → session_confirm, user_uttered → bot_uttered
 
@@ -45,6 +45,7 @@ from socketio import AsyncServer
 
 from bot.channels.metadata import language_metadata
 from bot.channels.pseudonym import pseudonym
+from bot.channels.webchat_text import as_markdown
 from bot.core import settings
 from bot.core.settings import PROJECT_ROOT
 
@@ -127,6 +128,7 @@ JAVASCRIPT = "application/javascript; charset=utf-8"
 ASSETS: Dict[str, tuple[Path, str]] = {
     "embed.js": (WEB_DIR / "embed.js", JAVASCRIPT),
     "page.js": (WEB_DIR / "page.js", JAVASCRIPT),
+    "chat.css": (WEB_DIR / "chat.css", "text/css; charset=utf-8"),
     "webchat.js": (WIDGET_JS, JAVASCRIPT),
 }
 PAGE = (WEB_DIR / "index.html", "text/html; charset=utf-8")
@@ -152,12 +154,32 @@ class WebChatOutput(SocketIOOutput):
         self.namespace = namespace
 
     async def _send_message(self, socket_id: Text, response: Any) -> None:
+        # The widget reads every message as Markdown: each one, whoever wrote it, is shown as written.
+        if isinstance(response, dict) and isinstance(response.get("text"), str):
+            response = {**response, "text": as_markdown(response["text"])}
         await self.sio.emit(self.bot_message_evt, response, room=socket_id, namespace=self.namespace)
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """The response, after its step label ("第3步，共9步") if it has one, and before its enrollment
+        number card if it has one (see bot.rasa.nlg): each a message with its own class for the page's CSS."""
+        step = message.get("step")
+        if isinstance(step, dict) and step.get("text"):
+            await self._send_message(recipient_id, _styled(str(step["text"]), "enrollment-step"))
+        await super().send_response(recipient_id, message)
+        card = message.get("enrollment_number_card")
+        if isinstance(card, dict) and card.get("text"):
+            await self._send_message(recipient_id, _styled(str(card["text"]), "enrollment-number-card"))
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
                                **kwargs: Any) -> None:
         # Rasa's version spreads the message into emit()'s arguments; the widget wants the message itself.
         await self._send_message(recipient_id, json_message)
+
+
+def _styled(text: str, css_class: str) -> Dict[str, Any]:
+    """A message the widget shows with `css_class` in place of its usual bubble class (rasa-webchat's
+    metadata.customCss)."""
+    return {"text": text, "metadata": {"customCss": {"style": "class", "css": css_class}}}
 
 
 class WebChatInput(SocketIOInput):

@@ -34,6 +34,7 @@ from bot.core import settings
 from bot.channels.pseudonym import pseudonym
 from bot.channels.ttl_cache import TTLCache
 from bot.channels.wechat_api import WeChatClient
+from bot.channels.wechat_media import MediaReplies
 from bot.store.shared_state import SharedState, shared_state
 from bot.channels.wechat_protocol import InboundMessage, MessageCipher, RejectedMessage, parse_xml, \
     signature_matches
@@ -172,6 +173,7 @@ class WeChatInput(InputChannel):
         self._state = state if state is not None else shared_state()
         self._client = WeChatClient(app_id, app_secret, api_base, state=self._state)
         self._choices = OfferedChoices()
+        self._media = MediaReplies()
         self._tasks: Set["asyncio.Task[None]"] = set()
 
     def get_output_channel(self) -> OutputChannel:
@@ -213,9 +215,7 @@ class WeChatInput(InputChannel):
                                                    RECENT_DELIVERIES_TTL_SECONDS):
                 logger.debug("Dropped a repeated WeChat delivery from user %s", pseudonym(message.openid))
             else:
-                user_message = self._user_message(message)
-                if user_message is not None:
-                    self._in_background(self._handle(on_new_message, user_message))
+                self._answer(message, on_new_message)
             return response.text("success")
 
         @wechat_webhook.listener("before_server_stop")
@@ -269,12 +269,27 @@ class WeChatInput(InputChannel):
             raise Replayed
         return InboundMessage.from_fields(fields)
 
+    def _answer(self, message: InboundMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Hands the message to the assistant in the background: a recognised voice message after saying
+        back what was heard; a message it cannot read gets the channel's own short answer instead."""
+        user_message = self._user_message(message)
+        if user_message is not None:
+            heard = None
+            if message.msg_type == "voice":
+                heard = self._media.heard(message.openid, message.content)
+            self._in_background(self._handle(on_new_message, user_message, self._client, heard, message.openid))
+            return
+        unreadable = self._media.unreadable(message.openid, message.msg_type)
+        if unreadable:
+            self._in_background(self._client.send_text(message.openid, unreadable))
+
     def _user_message(self, message: InboundMessage) -> Optional[UserMessage]:
         """What the push means to the assistant, or None for pushes it does not act on."""
         metadata: Optional[Dict[str, str]] = None
         if message.msg_type == "event" and message.event == "subscribe":
             text, metadata = GREETING, {"language": GREETING_LANGUAGE}
         elif message.msg_type in ("text", "voice") and message.content.strip():
+            self._media.note(message.openid, message.content)
             text = self._choices.resolve(message.openid, message.content)
         else:
             logger.info("Ignored a WeChat %s push from user %s", message.msg_type, pseudonym(message.openid))
@@ -294,9 +309,12 @@ class WeChatInput(InputChannel):
         task.add_done_callback(self._tasks.discard)
 
     @staticmethod
-    async def _handle(on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                      user_message: UserMessage) -> None:
+    async def _handle(on_new_message: Callable[[UserMessage], Awaitable[Any]], user_message: UserMessage,
+                      client: Optional[WeChatClient] = None, heard: Optional[str] = None,
+                      openid: str = "") -> None:
         try:
+            if heard and client is not None:
+                await client.send_text(openid, heard)
             await on_new_message(user_message)
         except Exception:
             logger.exception("Handling a WeChat message from user %s failed",

@@ -33,7 +33,8 @@ SPEAKERS = {
     "user": N_("User"),
     "assistant": N_("Assistant"),
     "staff": N_("Staff"),
-    "paused": N_("A person took over; the assistant is quiet"),
+    # A pause is the handoff itself, before anyone claims the conversation: it must not say a person has it.
+    "paused": N_("Handed to people; the assistant is quiet"),
     "resumed": N_("Handed back to the assistant"),
 }
 # What the assistant noted for staff (bot.core.enrollment.handoff_summary); values are shown as they are.
@@ -46,6 +47,17 @@ SUMMARY_FIELDS = {
 }
 # Channels whose users cannot receive a message pushed outside their own turn (see rasa_api).
 CHANNELS_WITHOUT_PUSH = frozenset({"rest"})
+
+
+# How long a family has waited against the plan's response target (handoff.response_target_minutes).
+WAITING_LEVELS = {"ok": N_("Within the response target"), "soon": N_("Close to the response target"),
+                  "late": N_("Over the response target")}
+
+
+def waiting_level(waited_seconds: float, target_minutes: int) -> str:
+    """"ok" up to half the target, "soon" up to the target, "late" past it."""
+    target = target_minutes * 60
+    return "ok" if waited_seconds <= target / 2 else "soon" if waited_seconds <= target else "late"
 
 
 def label(table: dict[str, str], code: str, _: Gettext) -> str:

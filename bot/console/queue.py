@@ -2,6 +2,12 @@
 
 `GET /` is the page; `GET /queue.json` is the same list as data, which the page's script asks for every few
 seconds to keep the table current without a reload (labels come translated, times formatted).
+
+Each waiting time is coloured by the plan's response target (handoff.response_target_minutes) and says so
+in words too; staff can filter by reason, language and channel, show only their own conversations, and
+find one by its enrollment number (console.js, on the rows' data attributes). A conversation from a
+channel that cannot receive replies (REST) says so before anyone takes it. On a phone the table becomes
+one card per conversation (console.css).
 """
 from __future__ import annotations
 
@@ -12,10 +18,16 @@ from aiohttp import web
 from markupsafe import Markup
 
 from bot.console import keys
-from bot.console.labels import CHANNELS, REASONS, TICKET_LANGUAGES, label, waiting_time
+from bot.console.i18n import N_
+from bot.console.labels import (CHANNELS, CHANNELS_WITHOUT_PUSH, REASONS, TICKET_LANGUAGES, WAITING_LEVELS, label,
+                                waiting_level, waiting_time)
 from bot.console.pages import Page, join, notice_of, render
+from bot.core.plan.config import load_plan
 from bot.store import HandoffTicketView, list_claimed_tickets, list_waiting_tickets
 from bot.store.models import utcnow
+
+
+NO_REPLIES = N_("This channel cannot receive replies: call the family back instead.")
 
 
 async def _tickets(request: web.Request) -> tuple[list[HandoffTicketView], list[HandoffTicketView]]:
@@ -31,6 +43,8 @@ def queue_entry(request: web.Request, ticket: HandoffTicketView) -> dict[str, An
     _ = keys.gettext(request)
     language = keys.language(request)
     since = ticket.claimed_at if ticket.status == "claimed" and ticket.claimed_at else ticket.created_at
+    waited = (utcnow() - ticket.created_at).total_seconds()
+    level = waiting_level(waited, load_plan().handoff.response_target_minutes)
     return {
         "id": ticket.id,
         "url": f"/tickets/{ticket.id}",
@@ -44,6 +58,10 @@ def queue_entry(request: web.Request, ticket: HandoffTicketView) -> dict[str, An
         "created_at": ticket.created_at.isoformat(),
         "waiting_seconds": int((utcnow() - ticket.created_at).total_seconds()),
         "waiting_label": waiting_time(since, utcnow(), language),
+        "waiting_level": level,
+        "waiting_level_label": _(WAITING_LEVELS[level]),
+        "enrollment_number": str(ticket.summary.get("enrollment_number") or ""),
+        "no_reply_note": _(NO_REPLIES) if ticket.channel in CHANNELS_WITHOUT_PUSH else "",
     }
 
 
@@ -62,6 +80,7 @@ async def queue_page(request: web.Request) -> web.Response:
     interval_ms = request.app[keys.CONFIG].poll_seconds * 1000
     body = Markup("""<h1>{heading}</h1>
 <p class="hint">{hint}</p>
+{filters}
 <table class="queue" id="queue" data-source="/queue.json" data-interval="{interval}" data-claim="{claim}">
 <thead><tr>
 <th>{number}</th><th>{language}</th><th>{reason}</th><th>{channel}</th><th>{waiting_for}</th><th></th>
@@ -72,7 +91,7 @@ async def queue_page(request: web.Request) -> web.Response:
 <h2>{mine_heading}</h2>
 <ul class="mine" id="mine">{mine}</ul>
 <p class="empty" id="mine-empty"{mine_hidden}>{mine_empty}</p>""").format(
-        heading=_("Waiting conversations"),
+        heading=_("Waiting conversations"), filters=_filters(page),
         hint=_("The longest-waiting first. This list updates by itself."),
         interval=interval_ms, claim=_("Take it"),
         number=_("No."), language=_("Language"), reason=_("Reason"), channel=_("Channel"),
@@ -86,16 +105,50 @@ async def queue_page(request: web.Request) -> web.Response:
     return render(page, _("Queue"), body, notice=notice_of(request))
 
 
+def _filters(page: Page) -> Markup:
+    """The filter bar: reason, language, channel, only mine, and a search by enrollment number."""
+    _ = page.gettext
+
+    def choice(name: str, title: str, table: dict[str, str]) -> Markup:
+        options = join(Markup('<option value="{}">{}</option>').format(code, _(text)) for code, text in table.items())
+        return Markup('<label>{title}<select name="{name}"><option value="">{all}</option>{options}</select>'
+                      '</label>').format(title=title, name=name, all=_("All"), options=options)
+
+    return Markup('<form class="filters" id="filters" role="search" aria-label="{label}">{reason}{language}'
+                  '{channel}<label class="check"><input type="checkbox" name="mine"> {mine}</label>'
+                  '<label>{search}<input type="search" name="number" inputmode="latin" autocomplete="off">'
+                  '</label></form>').format(
+        label=_("Filter the queue"), reason=choice("reason", _("Reason"), REASONS),
+        language=choice("language", _("Language"), TICKET_LANGUAGES),
+        channel=choice("channel", _("Channel"), CHANNELS), mine=_("Only the ones I handle"),
+        search=_("Search by enrollment number"))
+
+
 def _waiting_row(page: Page, entry: dict[str, Any]) -> Markup:
     _ = page.gettext
     # console.js builds the same row from /queue.json: keep the two alike.
-    return Markup('<tr data-ticket="{id}"><td><a href="{url}">#{id}</a></td><td>{language}</td>'
-                  '<td>{reason}</td><td>{channel}</td><td>{waiting}</td><td>{claim}</td></tr>').format(
+    return Markup('<tr data-ticket="{id}" data-reason="{reason_code}" data-language="{language_code}" '
+                  'data-channel="{channel_code}" data-number="{number}">'
+                  '<td data-label="{h_number}"><a href="{url}">#{id}</a></td>'
+                  '<td data-label="{h_language}">{language}</td>'
+                  '<td data-label="{h_reason}">{reason}</td><td data-label="{h_channel}">{channel}</td>'
+                  '<td data-label="{h_waiting}" class="wait {level}">{waiting} '
+                  '<span class="level">{level_label}</span></td>'
+                  '<td>{note}{claim}</td></tr>').format(
         id=entry["id"], url=entry["url"], language=entry["language_label"], reason=entry["reason_label"],
-        channel=entry["channel_label"], waiting=entry["waiting_label"],
+        channel=entry["channel_label"], waiting=entry["waiting_label"], reason_code=entry["reason"],
+        language_code=entry["language"], channel_code=entry["channel"], number=entry["enrollment_number"],
+        level=entry["waiting_level"], level_label=entry["waiting_level_label"],
+        h_number=_("No."), h_language=_("Language"), h_reason=_("Reason"), h_channel=_("Channel"),
+        h_waiting=_("Waiting for"),
+        note=Markup('<p class="no-reply">{}</p>').format(entry["no_reply_note"]) if entry["no_reply_note"] else "",
         claim=page.post_button(entry["claim_url"], _("Take it")))
 
 
 def _mine_item(entry: dict[str, Any]) -> Markup:
-    return Markup('<li data-ticket="{id}"><a href="{url}">#{id} · {language} · {reason}</a></li>').format(
-        id=entry["id"], url=entry["url"], language=entry["language_label"], reason=entry["reason_label"])
+    return Markup('<li data-ticket="{id}" data-reason="{reason_code}" data-language="{language_code}" '
+                  'data-channel="{channel_code}" data-number="{number}">'
+                  '<a href="{url}">#{id} · {language} · {reason}</a></li>').format(
+        id=entry["id"], url=entry["url"], language=entry["language_label"], reason=entry["reason_label"],
+        reason_code=entry["reason"], language_code=entry["language"], channel_code=entry["channel"],
+        number=entry["enrollment_number"])

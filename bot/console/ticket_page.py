@@ -44,7 +44,7 @@ def transcript_entry(line: TranscriptLine, _: Gettext, language: ConsoleLanguage
 
 def ticket_page_body(page: Page, ticket: HandoffTicketView, *, holder: Optional[StaffAccountView],
                      conversation: Optional[Conversation], transcript: list[dict[str, Any]],
-                     poll_ms: int) -> Markup:
+                     poll_ms: int, canned: Markup = Markup("")) -> Markup:
     _ = page.gettext
     mine = holder is not None and page.staff is not None and holder.id == page.staff.id
     return Markup("""<p><a href="/">{back}</a></p>
@@ -61,7 +61,7 @@ def ticket_page_body(page: Page, ticket: HandoffTicketView, *, holder: Optional[
         summary=_summary(page, ticket),
         transcript_heading=_("Transcript"),
         transcript=_transcript(page, ticket, conversation, transcript, poll_ms if mine else 0),
-        actions=_actions(page, ticket, holder, mine),
+        actions=_actions(page, ticket, holder, mine, canned),
     )
 
 
@@ -127,7 +127,8 @@ def _transcript_line(entry: dict[str, Any]) -> Markup:
         buttons=buttons)
 
 
-def _actions(page: Page, ticket: HandoffTicketView, holder: Optional[StaffAccountView], mine: bool) -> Markup:
+def _actions(page: Page, ticket: HandoffTicketView, holder: Optional[StaffAccountView], mine: bool,
+             canned: Markup) -> Markup:
     _ = page.gettext
     base = f"/tickets/{ticket.id}"
     if ticket.status == "waiting":
@@ -140,6 +141,7 @@ def _actions(page: Page, ticket: HandoffTicketView, holder: Optional[StaffAccoun
             _("{name} is handling this conversation.").format(name=holder.display_name if holder else "?"))
     return Markup("""<section class="actions" id="reply">
 <form method="post" action="{base}/reply" class="reply">{csrf}
+{canned}
 <label for="reply-text">{reply_label}</label>
 <textarea id="reply-text" name="text" rows="4" maxlength="{max}" required></textarea>
 <button type="submit">{send}</button>
@@ -147,7 +149,7 @@ def _actions(page: Page, ticket: HandoffTicketView, holder: Optional[StaffAccoun
 <div class="finish">{hand_back} {close} {release}</div>
 <p class="hint">{finish_hint}</p>
 </section>""").format(
-        base=base, csrf=page.csrf_field(), reply_label=_("Your reply to the user"), max=MAX_REPLY_CHARS,
+        base=base, csrf=page.csrf_field(), canned=canned, reply_label=_("Your reply to the user"), max=MAX_REPLY_CHARS,
         send=_("Send"),
         hand_back=page.post_button(f"{base}/hand-back", _("Hand back to the assistant"),
                                    confirm=_("Hand this conversation back to the assistant?")),

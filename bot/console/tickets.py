@@ -15,6 +15,8 @@ from aiohttp import web
 from bot.console import keys
 from bot.console.pages import Page, notice_of, refusal, render, see_other
 from bot.console.rasa_api import RasaUnavailable
+from bot.console.canned_replies import canned_replies
+from bot.console.i18n import DEFAULT_LANGUAGE, known_language
 from bot.console.ticket_page import MAX_REPLY_CHARS, ticket_page_body, transcript_entry
 from bot.console.transcript import Conversation
 from bot.store import (
@@ -31,6 +33,12 @@ from bot.store import (
 _LARGEST_ID = 2**31 - 1
 
 
+def _family_gettext(request: web.Request, language: str):
+    """The catalog of the family's language (the ticket's), for replies to them."""
+    translations = request.app[keys.TRANSLATIONS]
+    return translations[known_language(language) or DEFAULT_LANGUAGE].gettext
+
+
 async def ticket_page(request: web.Request) -> web.Response:
     ticket = await _ticket(request)
     engine = request.app[keys.ENGINE]
@@ -45,7 +53,8 @@ async def ticket_page(request: web.Request) -> web.Response:
     page = Page.of(request)
     body = ticket_page_body(page, ticket, holder=holder, conversation=conversation,
                             transcript=await _transcript(request, conversation),
-                            poll_ms=request.app[keys.CONFIG].poll_seconds * 1000)
+                            poll_ms=request.app[keys.CONFIG].poll_seconds * 1000,
+                            canned=canned_replies(page, _family_gettext(request, ticket.language)))
     _ = page.gettext
     title = _("Conversation #{number}").format(number=ticket.id)
     return render(page, title, body, notice=notice_of(request))

@@ -66,6 +66,25 @@ def all_answer_keys(plan: Optional[PlanConfig] = None) -> list[str]:
             TRUTHFUL_DECLARATION, DEDUCTION_AUTHORIZATION, CONFIRMATION]
 
 
+def form_steps(plan: Optional[PlanConfig] = None) -> list[tuple[str, ...]]:
+    """The steps a family is shown ("Step 3 of 9"): the answers in the order they are asked, those that
+    belong together (the health consents, the health questions, the declaration and the authorization)
+    counted as one step."""
+    plan = plan or load_plan()
+    return [(PRIVACY_CONSENT,), (RELATIONSHIP,), (MEMBER_NAME,), (ID_NUMBER,), (PHONE,),
+            (HEALTH_CONSENT, MEMBER_AGREEMENT), tuple(screening_answer_key(q.id) for q in plan.screening.questions),
+            (TRUTHFUL_DECLARATION, DEDUCTION_AUTHORIZATION), (CONFIRMATION,)]
+
+
+def step_of(key: str, plan: Optional[PlanConfig] = None) -> Optional[tuple[int, int]]:
+    """Which step asks the answer `key`, and how many steps there are: (3, 9); None if no step does."""
+    steps = form_steps(plan)
+    for number, keys in enumerate(steps, start=1):
+        if key in keys:
+            return number, len(steps)
+    return None
+
+
 def answers_in_slots(get_slot: Callable[[str], Any]) -> dict[str, Any]:
     """The answers as the conversation holds them: one slot per answer key, read with `get_slot`."""
     return {key: get_slot(key) for key in all_answer_keys()}

@@ -2,7 +2,8 @@
 
 The languages are 'zh' (formatted for zh_CN) and 'en'; a tag such as 'zh-CN' or 'en_US' counts as its
 language (bot.core.language decides), and anything else falls back to 'zh'. Money shows fen only when there
-are some: ¥100,000 and ¥0.37 in Chinese, CN¥100,000 and CN¥0.37 in English.
+are some. In Chinese, yuan are written as a Chinese reader says them: 10万元, 1元, 0.5元, 123,456元 (CLDR's
+compact 万 form where it is exact); in English: CN¥100,000, CN¥1, CN¥0.37.
 """
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ from babel import numbers as babel_numbers
 from bot.core.language import DEFAULT_LANGUAGE, Language, normalise_language
 
 DEFAULT_CURRENCY = "CNY"
+# How Chinese writes an amount of a currency after the number ("10万元"); other currencies use the
+# locale's currency format.
+_CHINESE_UNITS = {"CNY": "元"}
 
 _LOCALES: dict[Language, Locale] = {"zh": Locale.parse("zh_CN"), "en": Locale.parse("en")}
 
@@ -30,6 +34,8 @@ def format_money(amount: Decimal | int, lang: str | None, currency: str = DEFAUL
     """An amount in the locale's currency format, with the minor unit (fen) only when it is not zero."""
     locale = locale_for(lang)
     amount = Decimal(amount)
+    if locale.language == "zh" and currency in _CHINESE_UNITS:
+        return _chinese_amount(amount, locale) + _CHINESE_UNITS[currency]
     if amount == amount.to_integral_value():
         return babel_numbers.format_currency(amount, currency, format=_whole_currency_pattern(locale),
                                              locale=locale, currency_digits=False)
@@ -58,6 +64,21 @@ def format_number(number: Decimal | int, lang: str | None) -> str:
 def format_percent(fraction: Decimal | int, lang: str | None) -> str:
     """A fraction as a percentage, keeping any decimals: 0.08 → 8%, 0.085 → 8.5%."""
     return babel_numbers.format_percent(fraction, locale=locale_for(lang), decimal_quantization=False)
+
+
+def _chinese_amount(amount: Decimal, locale: Locale) -> str:
+    """10万 for 100000 and 12.5万 for 125000 (CLDR's compact form, when it says the exact amount), else
+    the number itself: 1, 0.5, 123,456."""
+    if amount >= 10000 and amount == amount.to_integral_value():
+        compact = babel_numbers.format_compact_decimal(amount, locale=locale, fraction_digits=2)
+        if babel_numbers.parse_decimal(compact.rstrip("万亿"), locale=locale) * _scale(compact) == amount:
+            return compact
+    return babel_numbers.format_decimal(amount.normalize() if amount != amount.to_integral_value() else amount,
+                                        locale=locale)
+
+
+def _scale(compact: str) -> Decimal:
+    return Decimal(10) ** (8 if compact.endswith("亿") else 4 if compact.endswith("万") else 0)
 
 
 def _whole_currency_pattern(locale: Locale) -> babel_numbers.NumberPattern:

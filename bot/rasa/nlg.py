@@ -9,6 +9,16 @@ passes explicitly win over the plan's.
 A user who writes traditional Chinese (the `chinese_script` slot, see bot.core.chinese_script) gets the
 Chinese responses in traditional characters. The response's own words and button titles are converted
 before the values are filled in, so a name or another answer is shown exactly as the user typed it.
+
+A form question asked again right after a mid-form question takes its short "_again" form where the
+domain has one (the authorization is not repeated in full).
+
+Two things ride along with a response for the channels that can show them (the web chat does; the
+others ignore them), kept in the bot message's metadata:
+- `step`: the form's question says which step of the enrollment it is ("第3步，共9步"), from the steps
+  bot.core.enrollment defines;
+- `enrollment_number_card`: the response that gives a new enrollment number carries it with a card's text
+  (number, and a hint to keep it), for a channel that shows it as a card with a copy button.
 """
 from __future__ import annotations
 
@@ -16,10 +26,13 @@ from typing import Any, Dict, Optional, Text
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.core import i18n
 from bot.core.chinese_script import to_traditional
+from bot.core.enrollment import step_of
 from bot.core.language import DEFAULT_LANGUAGE, normalise_language
 from bot.core.plan.facts import plan_facts
 
@@ -41,7 +54,20 @@ class PlanResponseGenerator(TemplatedNaturalLanguageGenerator):
     ) -> Optional[Dict[Text, Any]]:
         language = normalise_language(tracker.get_slot("language")) or DEFAULT_LANGUAGE
         values = {**plan_facts(language), **kwargs}
-        return await super().generate(utter_action, tracker, output_channel, **values)
+        response = await super().generate(self._variant(utter_action, tracker), tracker, output_channel,
+                                          **values)
+        if response is not None:
+            response.update(extras(utter_action, language, kwargs))
+        return response
+
+    def _variant(self, utter_action: Text, tracker: DialogueStateTracker) -> Text:
+        """A form question asked again right after something else was said mid-form (a question, a reason,
+        a correction offer) has a short form, "<question>_again", where the domain gives one: the family
+        has just read the long one."""
+        again = utter_action + AGAIN_SUFFIX
+        if not utter_action.startswith(QUESTION_PREFIX) or again not in self.responses:
+            return utter_action
+        return again if last_question_asked(tracker) == utter_action else utter_action
 
     def _fill_response(
         self, response: Dict[Text, Any], filled_slots: Optional[Dict[Text, Any]] = None, **kwargs: Any
@@ -50,6 +76,40 @@ class PlanResponseGenerator(TemplatedNaturalLanguageGenerator):
         if slots.get("chinese_script") == "traditional" and normalise_language(slots.get("language")) == "zh":
             response = in_traditional(response)
         return super()._fill_response(response, filled_slots, **kwargs)
+
+
+STEP_LABELS = {"zh": "第{number}步，共{total}步", "en": "Step {number} of {total}"}
+QUESTION_PREFIX = "utter_ask_"
+AGAIN_SUFFIX = "_again"
+RESPONSES_GIVING_THE_NUMBER = frozenset({"utter_enrollment_done"})
+NUMBER_CARDS = {
+    "zh": "报名编号\n{number}\n请截图或抄下这个编号，以后查询报名时要用。",
+    "en": "Enrollment number\n{number}\nPlease take a screenshot or write it down: you'll need it to ask about this enrollment.",
+}
+
+
+def last_question_asked(tracker: DialogueStateTracker) -> Optional[Text]:
+    """The form question (utter_ask_…) the assistant asked last in this conversation, if any."""
+    for event in reversed(tracker.events):
+        if isinstance(event, BotUttered):
+            action = (event.metadata or {}).get("utter_action") or ""
+            if action.startswith(QUESTION_PREFIX):
+                return action
+    return None
+
+
+def extras(utter_action: Text, language: str, values: Dict[Text, Any]) -> Dict[Text, Any]:
+    """The step of a form question and the enrollment number of a response that gives it (see above)."""
+    found: Dict[Text, Any] = {}
+    step = step_of(utter_action[len(QUESTION_PREFIX):]) if utter_action.startswith(QUESTION_PREFIX) else None
+    if step:
+        number, total = step
+        found["step"] = {"number": number, "total": total, "text": STEP_LABELS[language].format(
+            number=i18n.format_number(number, language), total=i18n.format_number(total, language))}
+    if utter_action in RESPONSES_GIVING_THE_NUMBER and values.get("enrollment_number"):
+        number = str(values["enrollment_number"])
+        found["enrollment_number_card"] = {"number": number, "text": NUMBER_CARDS[language].format(number=number)}
+    return found
 
 
 def in_traditional(response: Dict[Text, Any]) -> Dict[Text, Any]:

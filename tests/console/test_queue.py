@@ -81,3 +81,25 @@ async def test_the_script_puts_text_in_as_text_only():
 
     script = (STATIC_DIR / "console.js").read_text()
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "eval(" not in script
+
+
+async def test_waiting_times_are_judged_against_the_plans_response_target_and_rest_says_it_cannot_be_answered(
+        console):
+    fresh = open_ticket(console.engine, "web:fresh")
+    nearly = open_ticket(console.engine, "wx:nearly", channel="wechat")
+    late = open_ticket(console.engine, "rest:late", channel="rest",
+                       summary={"relationship": "father", "enrollment_number": "SC261128-AB12"})
+    waited(console.engine, nearly.id, 7)  # the shipped plan's target is 10 minutes
+    waited(console.engine, late.id, 12)
+    alice = await console.logged_in("alice")
+
+    entries = {e["id"]: e for e in (await (await alice.get("/queue.json")).json())["waiting"]}
+    assert [entries[t.id]["waiting_level"] for t in (fresh, nearly, late)] == ["ok", "soon", "late"]
+    assert entries[late.id]["waiting_level_label"] == "Over the response target"
+    assert entries[late.id]["enrollment_number"] == "SC261128-AB12"
+    assert entries[late.id]["no_reply_note"].startswith("This channel cannot receive replies")
+    assert entries[fresh.id]["no_reply_note"] == ""
+
+    page = await (await alice.get("/")).text()
+    assert 'id="filters"' in page and 'data-number="SC261128-AB12"' in page and 'class="wait late"' in page
+    assert page.count('class="no-reply"') == 1

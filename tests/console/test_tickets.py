@@ -56,7 +56,7 @@ async def test_the_transcript_shows_user_and_bot_messages_in_order_escaped(conso
 
     assert "<script>alert" not in page
     assert page.count("&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;") == 2  # message and summary
-    order = [page.index(text) for text in ("我要转人工", "好的，请稍等", "A person took over", "还在吗")]
+    order = [page.index(text) for text in ("我要转人工", "好的，请稍等", "Handed to people", "还在吗")]
     assert order == sorted(order)
     tracker_call = console.rasa.calls_to("tracker")[0]
     assert (tracker_call.method, tracker_call.conversation_id) == ("GET", "web:1")

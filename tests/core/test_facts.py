@@ -14,14 +14,14 @@ def test_facts_in_chinese(plan):
     assert facts == {
         "age_min": "60",
         "age_max": "70",
-        "severe_payout": "¥100,000",
-        "mild_payout": "¥50,000",
-        "case_cap": "¥1",
+        "severe_payout": "10万元",
+        "mild_payout": "5万元",
+        "case_cap": "1元",
         "management_fee": "8%",
-        "general_plan_cap": "¥188",
+        "general_plan_cap": "188元",
         "waiting_days": "90",
         "cover_start_if_joined_today": "2027年2月27日",
-        "joining_fee": "¥0",
+        "joining_fee": "0元",
         "age_too_old": "71",
         "sharings_per_month": "2",
         "publish_days": "7日和21日",
@@ -55,7 +55,7 @@ def test_sharing_days_follow_the_plan(plan):
 
 def test_facts_follow_the_plan(plan):
     cheaper = dataclasses.replace(plan, costs=dataclasses.replace(plan.costs, cap_per_case=Decimal("0.50")))
-    assert plan_facts("zh", today=date(2026, 11, 28), plan=cheaper)["case_cap"] == "¥0.50"
+    assert plan_facts("zh", today=date(2026, 11, 28), plan=cheaper)["case_cap"] == "0.5元"
 
 
 def test_today_is_the_date_in_china():

@@ -24,13 +24,15 @@ def test_locale_for(lang, language, territory):
 
 
 @pytest.mark.parametrize("amount, zh, en", [
-    (Decimal("100000"), "¥100,000", "CN¥100,000"),
-    (Decimal("50000.00"), "¥50,000", "CN¥50,000"),
-    (Decimal("1"), "¥1", "CN¥1"),
-    (0, "¥0", "CN¥0"),
-    (Decimal("0.37"), "¥0.37", "CN¥0.37"),
-    (Decimal("0.5"), "¥0.50", "CN¥0.50"),
-    (Decimal("1234.05"), "¥1,234.05", "CN¥1,234.05"),
+    (Decimal("100000"), "10万元", "CN¥100,000"),
+    (Decimal("50000.00"), "5万元", "CN¥50,000"),
+    (Decimal("125000"), "12.5万元", "CN¥125,000"),
+    (Decimal("123456"), "123,456元", "CN¥123,456"),  # no 12.3456万: the compact form only when it is short
+    (Decimal("1"), "1元", "CN¥1"),
+    (0, "0元", "CN¥0"),
+    (Decimal("0.37"), "0.37元", "CN¥0.37"),
+    (Decimal("0.5"), "0.5元", "CN¥0.50"),
+    (Decimal("1234.05"), "1,234.05元", "CN¥1,234.05"),
 ])
 def test_money(amount, zh, en):
     assert format_money(amount, "zh") == zh
@@ -38,7 +40,11 @@ def test_money(amount, zh, en):
 
 
 def test_money_in_an_unknown_language_is_chinese():
-    assert format_money(Decimal("100000"), "de") == "¥100,000"
+    assert format_money(Decimal("100000"), "de") == "10万元"
+
+
+def test_money_in_another_currency_keeps_the_locales_currency_format():
+    assert format_money(Decimal("100"), "zh", "USD") == "US$100"
 
 
 def test_dates():

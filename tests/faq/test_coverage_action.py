@@ -40,7 +40,7 @@ async def test_forty_cases_cost_at_most_forty_times_the_cap():
     message = await estimate("这期有40个案例我要交多少钱", "zh", case_count="40")
     assert message["response"] == "utter_contribution_estimate"
     assert message["case_count"] == "40"
-    assert message["most_for_cases"] == "¥40"
+    assert message["most_for_cases"] == "40元"
 
 
 async def test_the_english_answer_is_formatted_for_english():
@@ -51,7 +51,7 @@ async def test_the_english_answer_is_formatted_for_english():
 
 async def test_chinese_numerals_in_the_entity():
     message = await estimate("这期有四十个案例我要交多少钱", "zh", case_count="四十个")
-    assert (message["case_count"], message["most_for_cases"]) == ("40", "¥40")
+    assert (message["case_count"], message["most_for_cases"]) == ("40", "40元")
 
 
 @pytest.mark.parametrize("text, language, count", [
@@ -70,7 +70,7 @@ async def test_the_number_is_read_from_the_message_when_no_entity_was_found(text
 async def test_the_estimate_follows_the_plan(use_plan):
     use_plan({"costs": {"cap_per_case": "0.50"}})
     message = await estimate("这期有3个案例我要交多少钱", "zh", case_count="3")
-    assert message["most_for_cases"] == "¥1.50"
+    assert message["most_for_cases"] == "1.5元"
     use_plan({"costs": {"cap_per_case": 2}})
     message = await estimate("40 cases, how much?", "en", case_count="40")
     assert message["most_for_cases"] == "CN¥80"
@@ -103,7 +103,7 @@ async def test_the_reply_reads_well_in_both_languages(render):
     message = await estimate("这期有40个案例我要交多少钱", "zh", case_count="40")
     text = await render(message["response"], "zh", case_count=message["case_count"],
                         most_for_cases=message["most_for_cases"])
-    assert "如果一期有40个案例，每位成员这一期最多分摊¥40（40 × ¥1）" in text
+    assert "如果一期有40个案例，每位成员这一期最多分摊40元（40 × 1元）" in text
     assert "8%管理费" in text
     message = await estimate("40 cases this period, how much?", "en", case_count="40")
     text = await render(message["response"], "en", case_count=message["case_count"],

@@ -22,7 +22,7 @@ LANGUAGES = ("zh", "en")
 
 # What the action passes to the estimate responses; everything else comes from the plan.
 ACTION_VALUES = {
-    "utter_contribution_estimate": {"case_count": "40", "most_for_cases": "¥40"},
+    "utter_contribution_estimate": {"case_count": "40", "most_for_cases": "40元"},
     "utter_contribution_estimate_bad_number": {"case_text": "-3"},
 }
 
@@ -72,24 +72,24 @@ REQUIRED_FACTS = {
 # 26th) is 12 Dec.
 CHANGED_FIGURES = {
     "zh": {
-        "covered": ["¥123,456", "¥65,432", "60天"],
+        "covered": ["123,456元", "65,432元", "60天"],
         "not_covered": ["60天"],
-        "payouts": ["¥123,456", "¥65,432"],
-        "mild": ["¥65,432", "¥123,456"],
-        "up_to": ["¥123,456", "¥65,432"],
-        "not_insurance": ["¥0.50"],
-        "free_to_join": ["¥0", "¥0.50", "每月分摊2次"],
-        "case_cap": ["¥0.50"],
-        "no_yearly_cap": ["¥0.50", "¥199"],
+        "payouts": ["123,456元", "65,432元"],
+        "mild": ["65,432元", "123,456元"],
+        "up_to": ["123,456元", "65,432元"],
+        "not_insurance": ["0.5元"],
+        "free_to_join": ["0元", "0.5元", "每月分摊2次"],
+        "case_cap": ["0.5元"],
+        "no_yearly_cap": ["0.5元", "199元"],
         "sharing_schedule": ["5日和19日", "12日和26日", "2026年12月5日", "2026年12月12日"],
-        "share_formula": ["9%", "¥0.50"],
+        "share_formula": ["9%", "0.5元"],
         "waiting_period": ["60天", "2026年11月28日", "2026年11月29日", "2027年1月27日", "2027年1月28日"],
         "age": ["年满55周岁", "不超过75周岁", "满76周岁"],
-        "payment": ["¥0.50", "12日和26日"],
+        "payment": ["0.5元", "12日和26日"],
         "cancel_deduction": ["60天"],
-        "claim": ["60天", "¥123,456", "¥65,432"],
+        "claim": ["60天", "123,456元", "65,432元"],
         "withdraw": ["60天"],
-        "general_plan": ["¥199", "¥0.50", "55到75周岁", "¥123,456", "¥65,432"],
+        "general_plan": ["199元", "0.5元", "55到75周岁", "123,456元", "65,432元"],
         "in_laws": ["55到75周岁"],
     },
     "en": {
@@ -150,16 +150,16 @@ async def test_answers_follow_a_changed_plan(render, use_plan, topic, language):
     text = await render(f"utter_faq/{topic}", language)
     for figure in CHANGED_FIGURES[language][topic]:
         assert figure in text, f"utter_faq/{topic} ({language}) lacks {figure!r}: {text}"
-    for old in ("100,000", "50,000", "¥1 ", "¥1。", "¥1，", "90天", "90-day", "2027年2月27日", "Feb 27, 2027",
-                "7日和21日", "7th and 21st", "¥188", "8%"):
+    for old in ("100,000", "50,000", "10万元", "5万元", " 1元", "多1元", "90天", "90-day", "2027年2月27日", "Feb 27, 2027",
+                "7日和21日", "7th and 21st", "188元", "CN¥188", "8%"):
         assert old not in text, f"utter_faq/{topic} ({language}) still says {old!r}: {text}"
 
 
 async def test_shipped_plan_answers(render):
-    assert "重症最高¥100,000，轻症最高¥50,000" in await render("utter_faq/payouts", "zh")
+    assert "重症最高10万元，轻症最高5万元" in await render("utter_faq/payouts", "zh")
     assert "up to CN¥100,000 for severe cancer and up to CN¥50,000 for mild" in await render(
         "utter_faq/payouts", "en")
-    assert "每位成员最多分摊¥1。" in await render("utter_faq/case_cap", "zh")
+    assert "每位成员最多分摊1元。" in await render("utter_faq/case_cap", "zh")
     english_waiting = await render("utter_faq/waiting_period", "en")
     assert "90-day waiting period" in english_waiting
     assert "from Nov 29, 2026 to Feb 26, 2027, covered from Feb 27, 2027" in english_waiting
@@ -192,8 +192,8 @@ async def test_payouts_are_never_promised(render, language, words):
 
 async def test_estimate_answer_is_filled_from_the_action_and_the_plan(render, use_plan):
     use_plan(CHANGED_PLAN)
-    text = await render("utter_contribution_estimate", "zh", case_count="40", most_for_cases="¥20")
-    assert "一期有40个案例" in text and "最多分摊¥20（40 × ¥0.50）" in text and "9%管理费" in text
+    text = await render("utter_contribution_estimate", "zh", case_count="40", most_for_cases="20元")
+    assert "一期有40个案例" in text and "最多分摊20元（40 × 0.5元）" in text and "9%管理费" in text
     text = await render("utter_contribution_estimate", "en", case_count="40", most_for_cases="CN¥20")
     assert "at most CN¥20 for that period (40 × CN¥0.50)" in text
 

@@ -22,21 +22,45 @@ function postButton(action, label) {
   return element("form", { method: "post", action: action, class: "inline" }, [token, button]);
 }
 
-// Same structure as queue.py's _waiting_row and _mine_item.
-function waitingRow(entry, claimLabel) {
-  return element("tr", { "data-ticket": String(entry.id) }, [
-    element("td", {}, [element("a", { href: entry.url }, ["#" + entry.id])]),
-    element("td", {}, [entry.language_label]),
-    element("td", {}, [entry.reason_label]),
-    element("td", {}, [entry.channel_label]),
-    element("td", {}, [entry.waiting_label]),
-    element("td", {}, [postButton(entry.claim_url, claimLabel)]),
+function filterData(entry) {
+  return { "data-ticket": String(entry.id), "data-reason": entry.reason, "data-language": entry.language,
+           "data-channel": entry.channel, "data-number": entry.enrollment_number };
+}
+
+// Same structure as queue.py's _waiting_row and _mine_item; the cells' labels come from the table's head.
+function waitingRow(entry, claimLabel, headings) {
+  const last = [];
+  if (entry.no_reply_note) last.push(element("p", { class: "no-reply" }, [entry.no_reply_note]));
+  last.push(postButton(entry.claim_url, claimLabel));
+  return element("tr", filterData(entry), [
+    element("td", { "data-label": headings[0] }, [element("a", { href: entry.url }, ["#" + entry.id])]),
+    element("td", { "data-label": headings[1] }, [entry.language_label]),
+    element("td", { "data-label": headings[2] }, [entry.reason_label]),
+    element("td", { "data-label": headings[3] }, [entry.channel_label]),
+    element("td", { "data-label": headings[4], class: "wait " + entry.waiting_level }, [
+      entry.waiting_label + " ", element("span", { class: "level" }, [entry.waiting_level_label])]),
+    element("td", {}, last),
   ]);
 }
 
 function mineItem(entry) {
   const text = "#" + entry.id + " · " + entry.language_label + " · " + entry.reason_label;
-  return element("li", { "data-ticket": String(entry.id) }, [element("a", { href: entry.url }, [text])]);
+  return element("li", filterData(entry), [element("a", { href: entry.url }, [text])]);
+}
+
+// The filter bar: rows that do not match are hidden; "only mine" hides the waiting table.
+function applyFilters() {
+  const form = document.getElementById("filters");
+  if (!form) return;
+  const wanted = { reason: form.reason.value, language: form.language.value, channel: form.channel.value };
+  const number = form.number.value.trim().toUpperCase();
+  const onlyMine = form.mine.checked;
+  for (const item of document.querySelectorAll("#queue tbody tr, #mine li")) {
+    const matches = Object.entries(wanted).every(([key, value]) => !value || item.dataset[key] === value) &&
+      (!number || (item.dataset.number || "").toUpperCase().includes(number));
+    item.hidden = !matches || (onlyMine && item.closest("#queue") !== null);
+  }
+  document.getElementById("queue").hidden = onlyMine;
 }
 
 // Same structure as ticket_page.py's _transcript_line.
@@ -68,12 +92,17 @@ function poll(node, render) {
 document.addEventListener("DOMContentLoaded", () => {
   const queue = document.getElementById("queue");
   if (queue && queue.dataset.source) {
+    const headings = Array.from(queue.tHead.rows[0].cells, (cell) => cell.textContent);
     poll(queue, (data) => {
-      queue.tBodies[0].replaceChildren(...data.waiting.map((e) => waitingRow(e, queue.dataset.claim)));
+      queue.tBodies[0].replaceChildren(...data.waiting.map((e) => waitingRow(e, queue.dataset.claim, headings)));
       document.getElementById("queue-empty").hidden = data.waiting.length > 0;
       document.getElementById("mine").replaceChildren(...data.mine.map(mineItem));
       document.getElementById("mine-empty").hidden = data.mine.length > 0;
+      applyFilters();
     });
+    const filters = document.getElementById("filters");
+    filters.addEventListener("input", applyFilters);
+    filters.addEventListener("submit", (event) => event.preventDefault());
   }
   const transcript = document.getElementById("transcript");
   if (transcript && transcript.dataset.source) {
@@ -83,6 +112,11 @@ document.addEventListener("DOMContentLoaded", () => {
       if (atBottom) transcript.lastElementChild?.scrollIntoView({ block: "end" });
     });
   }
+  document.addEventListener("click", (event) => {  // a quick reply goes into the reply box, to edit or send
+    const canned = event.target.closest("[data-canned]");
+    const box = document.getElementById("reply-text");
+    if (canned && box) { box.value = canned.dataset.canned; box.focus(); }
+  });
   document.addEventListener("submit", (event) => {
     const question = event.target.dataset.confirm;
     if (question && !window.confirm(question)) event.preventDefault();

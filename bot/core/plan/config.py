@@ -117,10 +117,11 @@ class ConsentVersions:
 
 @dataclass(frozen=True)
 class Handoff:
-    """How many failed tries before a person takes over."""
+    """How many failed tries before a person takes over, and how soon a person should answer."""
 
     birth_date_mismatches: int
     consecutive_misunderstandings: int
+    response_target_minutes: int
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,34 @@
+""""什么意思？" in the middle of the form (issue 21): a health question in plain words, another question's
+reason, and outside the form an offer to say which part is unclear."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.form_questions import ActionExplainQuestion
+from tests.enrollment.helpers import tracker
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("asked, expected", [
+    ("screening_h3", "utter_meaning_screening_h3"),
+    ("screening_h6", "utter_meaning_screening_h6"),
+    ("id_number", "utter_why_id_number"),
+])
+async def test_a_question_is_explained_by_what_is_on_screen(asked, expected):
+    dispatcher = CollectingDispatcher()
+    await ActionExplainQuestion().run(dispatcher, tracker({"requested_slot": asked}, text="什么意思？",
+                                                          intent="ask_meaning"), {})
+    assert [m["response"] for m in dispatcher.messages] == [expected]
+
+
+def test_every_health_question_has_a_plain_explanation_in_both_languages():
+    domain = Domain.from_directory(str(ROOT / "domain"))
+    for number in range(1, 7):
+        variations = domain.responses[f"utter_meaning_screening_h{number}"]
+        languages = {c["value"] for v in variations for c in v.get("condition", []) if c["name"] == "language"}
+        assert languages == {"zh", "en"}

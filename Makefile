@@ -88,8 +88,10 @@ bench: setup
 # action servers, against the local PostgreSQL and Redis; 200 concurrent zh/en enrollments, then a wave
 # during which one replica gets SIGTERM and one during which it gets SIGKILL. Checks no 5xx but the killed
 # replica's in-flight turns, resent turns answered (p95 < 5 s), no lost or duplicated tracker events,
-# exactly the expected enrollment rows; writes bench/results/scale.{json,md}. About 7 minutes.
+# exactly the expected enrollment rows; writes bench/results/scale.{json,md}. About 7 minutes. First, the
+# replica test (pytest -m replicas): a staff reply sent to replica B reaches the web chat on replica A.
 .PHONY: scale-test
 scale-test: setup $(MODEL)
 	scripts/setup-nginx.sh
+	$(BIN)/python -m pytest -m replicas tests/e2e/test_webchat_across_replicas.py
 	$(BIN)/python -m bench.scale

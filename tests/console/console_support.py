@@ -3,21 +3,54 @@ that records every call), staff browsers, logging in, and tickets. The fixtures 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
+import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import timedelta
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.console import ConsoleConfig, create_app
+from bot.core.settings import PROJECT_ROOT
 from bot.store import create_handoff_ticket, list_audit
 
 RASA_TOKEN = "fake-rasa-token"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 PASSWORDS = {"alice": "correct horse battery", "bob": "staple of the battery"}
+
+
+@contextmanager
+def console_process(env: dict, port: int, log_path: Path) -> Iterator[str]:
+    """`python -m bot.console` as its own process on 127.0.0.1:`port`, as staff run it: its URL once its
+    /health answers (the test fails, naming the log, if it stops or does not answer within a minute)."""
+    env = {**env, "CONSOLE_PORT": str(port), "CONSOLE_HOST": "127.0.0.1"}
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT_ROOT, env=env,
+                                   stdout=log, stderr=log, start_new_session=True)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the console did not start; see {log_path}")
+                time.sleep(0.3)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
 
 
 def open_ticket(engine, conversation_id: str, **changes):

@@ -12,16 +12,13 @@ import json
 import os
 import shutil
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from typing import Iterator, List
 
 import pytest
 
 from bot.core.settings import PROJECT_ROOT
 from bot.store import create_staff, engine_for, list_audit, list_waiting_tickets
+from tests.console.console_support import console_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa_server]
 
@@ -36,29 +33,9 @@ def console_url(running_assistant) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "CONSOLE_PORT": str(port), "CONSOLE_HOST": "127.0.0.1",
-           "RASA_URL": running_assistant.url, "RASA_API_TOKEN": running_assistant.token}
-    log = open(running_assistant.data_dir / "console.log", "ab")
-    process = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT_ROOT, env=env, stdout=log,
-                               stderr=log, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the console did not start; see {running_assistant.data_dir / 'console.log'}")
-            time.sleep(0.5)
+    env = {**os.environ, "RASA_URL": running_assistant.url, "RASA_API_TOKEN": running_assistant.token}
+    with console_process(env, port, running_assistant.data_dir / "console.log") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 # --------------------------------------------------------------------------------- the user's web chat

@@ -7,10 +7,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date
 
 import pytest
@@ -21,6 +17,7 @@ from bot.store import (EnrollmentSubmission, create_handoff_ticket, create_staff
                        get_enrollment, submit_enrollment, upgrade_schema)
 from bot.store.decisions import get_decision
 from bot.store.outbox import list_notices
+from tests.console.console_support import console_process
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long staff password"
@@ -52,22 +49,8 @@ def test_a_staff_member_decides_a_manual_review_in_the_browser(browser, tmp_path
         ticket = create_handoff_ticket(engine, conversation_id="web:tab-9", channel="webchat", language="zh",
                                        reason="manual_review", summary={"relationship": "mother"})
         port = free_port()
-        env.update(CONSOLE_PORT=str(port), CONSOLE_HOST="127.0.0.1", RASA_URL=f"http://127.0.0.1:{free_port()}",
-                   RASA_API_TOKEN="unused")
-        log = open(tmp_path / "console.log", "ab")
-        console = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT_ROOT, env=env, stdout=log,
-                                   stderr=log, start_new_session=True)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/health", timeout=2):
-                        break
-                except OSError:
-                    if console.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail(f"the console did not start; see {tmp_path / 'console.log'}")
-                    time.sleep(0.3)
+        env.update(RASA_URL=f"http://127.0.0.1:{free_port()}", RASA_API_TOKEN="unused")
+        with console_process(env, port, tmp_path / "console.log") as base:
             page = browser.new_context(locale="zh-CN", viewport={"width": 1000, "height": 900}).new_page()
             page.goto(f"{base}/tickets/{ticket.id}")
             page.fill("input[name=username]", "mei")
@@ -86,8 +69,5 @@ def test_a_staff_member_decides_a_manual_review_in_the_browser(browser, tmp_path
                                                                                     "mei")
             assert get_enrollment(engine, number).status == "declined"
             assert [n.kind for n in list_notices(engine, enrollment_number=number)] == ["decision"]
-        finally:
-            console.terminate()
-            console.wait(timeout=20)
     finally:
         dispose_engines()

@@ -4,10 +4,6 @@ charts drawn; switching to English shows the same figures in English; the CSV li
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import datetime, timezone
 
 import pytest
@@ -16,24 +12,13 @@ from sqlalchemy import update
 from bot.core.settings import PROJECT_ROOT
 from bot.store import create_handoff_ticket, create_staff, dispose_engines, engine_for, upgrade_schema
 from bot.store.models import HandoffTicket
+from tests.console.console_support import console_process
 from insight_events import ENROLLED, HANDED_OVER, PAUSED_AT, STOPPED, keep_events
 from test_decision_browser import free_port
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long supervisor password"
 SCREENSHOTS = PROJECT_ROOT / "test-output" / "console"
-
-
-def _wait_for(base: str, console: subprocess.Popen, log_path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/health", timeout=2):
-                return
-        except OSError:
-            if console.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the console did not start; see {log_path}")
-            time.sleep(0.3)
 
 
 def test_a_supervisor_reads_the_insight_charts_in_the_browser(browser, tmp_path, monkeypatch):
@@ -51,15 +36,8 @@ def test_a_supervisor_reads_the_insight_charts_in_the_browser(browser, tmp_path,
             connection.execute(update(HandoffTicket).where(HandoffTicket.id == ticket.id).values(
                 created_at=datetime.fromtimestamp(PAUSED_AT - 0.5, timezone.utc)))
         port = free_port()
-        env.update(CONSOLE_PORT=str(port), CONSOLE_HOST="127.0.0.1", RASA_URL=f"http://127.0.0.1:{free_port()}",
-                   RASA_API_TOKEN="unused")
-        log_path = tmp_path / "console.log"
-        log = open(log_path, "ab")
-        console = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT_ROOT, env=env, stdout=log,
-                                   stderr=log, start_new_session=True)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_for(base, console, log_path)
+        env.update(RASA_URL=f"http://127.0.0.1:{free_port()}", RASA_API_TOKEN="unused")
+        with console_process(env, port, tmp_path / "console.log") as base:
             context = browser.new_context(locale="zh-CN", viewport={"width": 1000, "height": 1400},
                                           accept_downloads=True)
             page = context.new_page()
@@ -89,8 +67,5 @@ def test_a_supervisor_reads_the_insight_charts_in_the_browser(browser, tmp_path,
                 page.click("text=Download every figure (CSV)")
             text = open(download.value.path(), encoding="utf-8-sig").read()
             assert "all,all,funnel,enrolled,1" in text and "all,all,handoff,user_request,1" in text
-        finally:
-            console.terminate()
-            console.wait(timeout=20)
     finally:
         dispose_engines()

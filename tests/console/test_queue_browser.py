@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date, timedelta
 from typing import Iterator
 
@@ -24,6 +20,7 @@ from bot.core.settings import PROJECT_ROOT
 from bot.store import (EnrollmentSubmission, claim_ticket, create_handoff_ticket, create_staff, dispose_engines,
                        engine_for, submit_enrollment, upgrade_schema)
 from bot.store.models import HandoffTicket, utcnow
+from tests.console.console_support import console_process
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long staff password"
@@ -78,27 +75,11 @@ def console(tmp_path_factory) -> Iterator[dict]:
                                  reason="user_request", summary={})
     claim_ticket(engine, held.id, lin.id)  # taken already: claiming asks the Rasa server, not running here
     port = free_port()
-    env.update(CONSOLE_PORT=str(port), CONSOLE_HOST="127.0.0.1", RASA_URL=f"http://127.0.0.1:{free_port()}",
-               RASA_API_TOKEN="unused")
-    log = open(tmp / "console.log", "ab")
-    process = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT_ROOT, env=env, stdout=log,
-                               stderr=log, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    env.update(RASA_URL=f"http://127.0.0.1:{free_port()}", RASA_API_TOKEN="unused")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the console did not start; see {tmp / 'console.log'}")
-                time.sleep(0.3)
-        yield {"url": base, "tickets": tickets, "number": number, "held": held.id}
+        with console_process(env, port, tmp / "console.log") as base:
+            yield {"url": base, "tickets": tickets, "number": number, "held": held.id}
     finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
         dispose_engines()
         if saved is None:
             os.environ.pop("DATA_DIR", None)

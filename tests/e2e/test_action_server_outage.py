@@ -139,7 +139,7 @@ def test_a_slow_action_server_gets_an_apology_and_an_offer_within_seconds(assist
 
     link.set("up")
     said, _ = timed(assistant, sender, "我想给我妈报名防癌计划")
-    assert "出了点问题" not in said and "个人信息" in said  # the enrollment goes on: the privacy notice
+    assert "出了点问题" not in said and "您的信息怎么用" in said  # the enrollment goes on: the privacy notice
 
 
 def test_an_answer_given_while_the_action_server_is_down_is_not_kept_unchecked(assistant, outage):

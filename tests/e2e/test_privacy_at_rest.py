@@ -50,7 +50,7 @@ def families(assistant, web_url: str | None = None) -> dict[str, str]:
     senders = {kind: f"privacy-{kind}-{uuid.uuid4().hex[:8]}" for kind in ("zh", "refused", "health", "cancel")}
     assert "报名成功" in str(converse(assistant, senders["zh"], zh_enrollment())[-1])
     refused = converse(assistant, senders["refused"], [f"我想给我妈报名，她身份证是{REFUSED_ID}", "不同意"])
-    assert "个人信息" in str(refused[0]) and "不会收集" in str(refused[-1])  # the notice first, then stopped
+    assert "您的信息怎么用" in str(refused[0]) and "不会收集" in str(refused[-1])  # the notice first, then stopped
     converse(assistant, senders["health"], ["我想给我妈报名", "同意", "她叫赵桂兰", HEALTH_ID, HEALTH_PHONE, "不同意"])
     converse(assistant, senders["cancel"], ["我想给我妈报名", "同意", "她叫孙丽华", CANCEL_ID, CANCEL_PHONE, "不报了",
                                             "/affirm"])

@@ -14,7 +14,8 @@ from bench.scale.cluster import scratch_folder, start_cluster
 from bot.console.rasa_api import RasaClient
 from bot.ops import launcher
 
-pytestmark = pytest.mark.rasa_server
+# Several minutes and the production services: part of `make scale-test` (pytest -m replicas), not `make test`.
+pytestmark = [pytest.mark.rasa_server, pytest.mark.replicas]
 
 STAFF_REPLY = "您好，我是客服小李，您的报名我来跟进。"
 

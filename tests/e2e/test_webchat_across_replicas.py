@@ -14,7 +14,7 @@ from bench.scale.cluster import scratch_folder, start_cluster
 from bot.console.rasa_api import RasaClient
 from bot.ops import launcher
 
-# Several minutes and the production services: part of `make scale-test` (pytest -m replicas), not `make test`.
+# Several minutes and the production services: `make replica-test` (pytest -m replicas), not `make test`.
 pytestmark = [pytest.mark.rasa_server, pytest.mark.replicas]
 
 STAFF_REPLY = "您好，我是客服小李，您的报名我来跟进。"

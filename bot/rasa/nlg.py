@@ -53,11 +53,17 @@ class PlanResponseGenerator(TemplatedNaturalLanguageGenerator):
         **kwargs: Any,
     ) -> Optional[Dict[Text, Any]]:
         language = normalise_language(tracker.get_slot("language")) or DEFAULT_LANGUAGE
-        values = {**plan_facts(language), **kwargs}
+        traditional = language == "zh" and tracker.get_slot("chinese_script") == "traditional"
+        facts = plan_facts(language)
+        if traditional:  # the plan's own figures ("10万元") are ours to write in the user's script
+            facts = {name: to_traditional(value) if isinstance(value, str) else value for name, value in facts.items()}
         response = await super().generate(self._variant(utter_action, tracker), tracker, output_channel,
-                                          **values)
+                                          **{**facts, **kwargs})
         if response is not None:
-            response.update(extras(utter_action, language, kwargs))
+            found = extras(utter_action, language, kwargs)
+            if traditional:
+                found = {key: {**part, "text": to_traditional(part["text"])} for key, part in found.items()}
+            response.update(found)
         return response
 
     def _variant(self, utter_action: Text, tracker: DialogueStateTracker) -> Text:

@@ -41,3 +41,20 @@ async def test_a_user_writing_traditional_is_answered_in_traditional_with_their_
     assert reply["text"] == "請輸入王秀英的18位居民身份證號碼。"  # 王秀英 stays as typed (simplified)
     tracker.update(SlotSet("chinese_script", "simplified"))
     assert (await nlg.generate("utter_ask_id_number", tracker, "rest"))["text"] == "请输入王秀英的18位居民身份证号码。"
+
+
+async def test_the_plans_own_figures_are_written_in_the_users_script():
+    """The payout is ours to write: "10万元" to a simplified reader, "10萬元" to a traditional one."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.rasa.nlg import PlanResponseGenerator
+
+    domain = Domain.load("domain")
+    nlg = PlanResponseGenerator(domain=domain)
+    tracker = DialogueStateTracker.from_events("t", [SlotSet("language", "zh"),
+                                                     SlotSet("chinese_script", "traditional")], domain.slots)
+    assert "10萬元" in (await nlg.generate("utter_faq/covered", tracker, "rest"))["text"]
+    tracker.update(SlotSet("chinese_script", "simplified"))
+    assert "10万元" in (await nlg.generate("utter_faq/covered", tracker, "rest"))["text"]

@@ -17,6 +17,7 @@ import asyncio
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -126,10 +127,17 @@ class WebChatFamily:
         self.session_id = ""
         self.bot_messages: list[dict[str, Any]] = []
         self.client.on("session_confirm", self._confirmed)
-        self.client.on("bot_uttered", self.bot_messages.append)
+        self.client.on("bot_uttered", self._uttered)
         self.client.connect(url, socketio_path="/socket.io", transports=["polling"])
         self.client.emit("session_request", {"session_id": None})
         wait_for(lambda: self.session_id, "the web chat session")
+
+    def _uttered(self, message: dict[str, Any]) -> None:
+        """Kept as the widget shows it: the channel sends Markdown that renders as the plain text."""
+        text = message.get("text")
+        if isinstance(text, str):
+            message = {**message, "text": re.sub(r"\\([\\`*{}\[\]()#+\-.!_>~|])", r"\1", text).replace("  \n", "\n")}
+        self.bot_messages.append(message)
 
     def _confirmed(self, session_id: str) -> None:
         self.session_id = session_id

@@ -147,6 +147,9 @@ def environment(scratch: Path, database_url: str, actions_url: str, db_name: str
         "TRACKER_DB_USER": POSTGRES_USER, "TRACKER_DB_PASSWORD": "",
         "REDIS_HOST": REDIS_HOST, "REDIS_PORT": str(REDIS_PORT), "REDIS_DB": str(redis_db),
         "REDIS_PASSWORD": "",
+        # The production event broker (the insight consumer's source): the local RabbitMQ, a queue of the run's own.
+        "RABBITMQ_HOST": "127.0.0.1", "RABBITMQ_PORT": "5672", "RABBITMQ_USER": "guest",
+        "RABBITMQ_PASSWORD": "guest", "RABBITMQ_QUEUE": f"{db_name}_events",
         "DATABASE_URL": database_url,
         "ACTION_ENDPOINT_URL": actions_url,
         # Hex: a value starting with "-" would read as an option on the `rasa run` command line.

@@ -143,7 +143,7 @@ def axe_violations():
     def check(page) -> list:
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(source)
-        result = page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: %s}})" % json.dumps(WCAG_AA))
+        result = page.evaluate(f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(WCAG_AA)}}}}})")
         return [(v["id"], v["impact"], [node["target"] for node in v["nodes"]][:4], v["help"])
                 for v in result["violations"]]
 

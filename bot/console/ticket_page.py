@@ -44,7 +44,7 @@ def transcript_entry(line: TranscriptLine, _: Gettext, language: ConsoleLanguage
 
 def ticket_page_body(page: Page, ticket: HandoffTicketView, *, holder: Optional[StaffAccountView],
                      conversation: Optional[Conversation], transcript: list[dict[str, Any]],
-                     poll_ms: int, canned: Markup = Markup("")) -> Markup:
+                     poll_ms: int, canned: Optional[Markup] = None) -> Markup:
     _ = page.gettext
     mine = holder is not None and page.staff is not None and holder.id == page.staff.id
     return Markup("""<p><a href="/">{back}</a></p>
@@ -61,7 +61,7 @@ def ticket_page_body(page: Page, ticket: HandoffTicketView, *, holder: Optional[
         summary=_summary(page, ticket),
         transcript_heading=_("Transcript"),
         transcript=_transcript(page, ticket, conversation, transcript, poll_ms if mine else 0),
-        actions=_actions(page, ticket, holder, mine, canned),
+        actions=_actions(page, ticket, holder, mine, canned or Markup("")),
     )
 
 

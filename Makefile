@@ -53,9 +53,12 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 validate: setup
 	$(BIN)/rasa data validate --domain domain --fail-on-warnings
 
+# The suite runs on PYTEST_WORKERS processes (pytest-xdist), each test file whole on one of them, so a
+# file's module-scoped assistant is started once; a plain `pytest` runs in one process.
+PYTEST_WORKERS ?= 2
 pytest: setup $(MODEL)
 	scripts/setup-browser.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 story-test: setup $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories

@@ -467,7 +467,7 @@ async def redis_state():
     """Real Redis (127.0.0.1:6379, a database of its own), as replicas share it in production."""
     import redis.asyncio
 
-    url = "redis://127.0.0.1:6379/14"
+    url = "redis://127.0.0.1:6379/12"  # a database of its own: flushed before and after
     admin = redis.asyncio.from_url(url)
     try:
         await admin.flushdb()

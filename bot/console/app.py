@@ -2,6 +2,7 @@
 
     GET  /                               the queue (waiting conversations, oldest first; yours)
     GET  /queue.json                     the same, as data for the page to refresh itself
+    GET  /queue/events                   Server-Sent Events: the queue changed (bot/console/live.py)
     GET  /tickets/{id}                   one conversation: ticket, notes, whole transcript, actions
     GET  /tickets/{id}/transcript.json   the transcript again (for the staff member holding the ticket)
     POST /tickets/{id}/claim             take it (one winner when several click at once)
@@ -30,10 +31,11 @@ from typing import AsyncIterator
 
 from aiohttp import ClientSession, ClientTimeout, web
 
-from bot.console import auth, decisions, insight, keys, queue, supervision, tickets
+from bot.console import auth, decisions, insight, keys, live, queue, supervision, tickets
 from bot.console.config import ConsoleConfig
 from bot.console.csrf import LOGIN_ROUTE, csrf_middleware
 from bot.console.i18n import load_translations
+from bot.console.last_messages import LAST_MESSAGES, LastMessages
 from bot.console.language_switch import language_middleware, switch_language
 from bot.console.login_throttle import LoginThrottle
 from bot.console.rasa_api import RasaClient
@@ -62,6 +64,7 @@ async def health(request: web.Request) -> web.Response:
 ROUTES = [
     web.get("/", queue.queue_page, name="queue"),
     web.get("/queue.json", queue.queue_json, name="queue_json"),
+    web.get("/queue/events", live.queue_events, name="queue_events"),
     web.get(TICKET, tickets.ticket_page, name="ticket"),
     web.get(TICKET + "/transcript.json", tickets.transcript_json, name="transcript_json"),
     web.post(TICKET + "/claim", tickets.claim, name="claim"),
@@ -95,8 +98,10 @@ def create_app(config: ConsoleConfig) -> web.Application:
     app[keys.LOGIN_THROTTLE] = LoginThrottle(config.login_failures_allowed, config.login_failure_window,
                                              per_address=config.login_attempts_per_address,
                                              state=shared_state())  # Redis in production
+    app[LAST_MESSAGES] = LastMessages()
     app.add_routes(ROUTES)
-    app.cleanup_ctx.extend([_store, _rasa])
+    app.cleanup_ctx.extend([_store, _rasa, live.watching])
+    app.on_shutdown.append(live.stop_streams)
     app.on_response_prepare.append(_security_headers)
     return app
 

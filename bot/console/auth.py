@@ -28,12 +28,15 @@ PUBLIC_ROUTES = frozenset({"login_form", csrf.LOGIN_ROUTE, "switch_language", "h
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+SCRIPT_STREAMS = frozenset({"/queue/events"})  # read by scripts, like the .json routes
+
+
 @web.middleware
 async def require_staff(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Pages send a visitor without a session to the login page; scripts and forms get 401."""
     if request.match_info.route.name in PUBLIC_ROUTES or keys.staff_session(request) is not None:
         return await handler(request)
-    if request.method == "GET" and not request.path.endswith(".json"):
+    if request.method == "GET" and not request.path.endswith(".json") and request.path not in SCRIPT_STREAMS:
         return see_other(f"/login?next={quote(request.rel_url.raw_path_qs, safe='/')}" if request.path != "/"
                          else "/login")
     _ = keys.gettext(request)

@@ -39,6 +39,8 @@ SPEAKERS = {
 }
 # What the assistant noted for staff (bot.core.enrollment.handoff_summary); values are shown as they are.
 SUMMARY_FIELDS = {
+    "member_name": N_("Member"),
+    "phone": N_("Phone given"),
     "relationship": N_("Member is the user's"),
     "member_age": N_("Member's age"),
     "screening_progress": N_("Health questions answered"),

@@ -18,7 +18,7 @@ from datetime import date
 from enum import Enum
 from typing import Any, Callable, Mapping, Optional
 
-from bot.core.identity import IdentityError, IdNumber, Sex, parse_id_number
+from bot.core.identity import IdentityError, IdNumber, Sex, mask_name, mask_phone, parse_id_number
 from bot.core.plan.config import Outcome, PlanConfig, load_plan
 from bot.core.plan.cover import CoverDates, cover_dates
 from bot.core.plan.eligibility import AgeCheck, check_age, is_allowed_relationship
@@ -239,9 +239,12 @@ class Application:
 
 
 def handoff_summary(app: Application, enrollment_number: Optional[str] = None) -> dict[str, Any]:
-    """What staff see first when a person takes over: no ID number, no phone, no name."""
+    """What staff see first when a person takes over: no ID number; the name and phone masked (王＊英,
+    139****5678), enough to tell families apart in the queue and to see which number a call-back goes to."""
     age = app.age_check
     summary: dict[str, Any] = {
+        "member_name": mask_name(str(app.answer(MEMBER_NAME))) if app.answer(MEMBER_NAME) else None,
+        "phone": _masked_phone(app.answer(PHONE)),
         "relationship": app.answer(RELATIONSHIP),
         "member_age": age.age if age else None,
         "screening_progress": app.screening_progress(),
@@ -250,6 +253,13 @@ def handoff_summary(app: Application, enrollment_number: Optional[str] = None) -
     if enrollment_number:
         summary["enrollment_number"] = enrollment_number
     return summary
+
+
+def _masked_phone(phone: Any) -> Optional[str]:
+    try:
+        return mask_phone(str(phone)) if phone else None
+    except IdentityError:
+        return None
 
 
 def sex_contradicts(relationship: Optional[str], member: IdNumber) -> bool:

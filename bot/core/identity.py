@@ -196,3 +196,21 @@ def validate_name(raw: str) -> str:
 
 def _is_name_letter(char: str) -> bool:
     return char.isalpha() and unicodedata.name(char, "").startswith(_NAME_SCRIPTS)
+
+
+def mask_name(name: str) -> str:
+    """A name as staff lists show it: enough to tell two families apart, not enough to name anyone.
+    Chinese: the first and last characters, ＊ between (王＊英, 王＊, 欧＊＊英); Latin: each word's first
+    letter, * for the rest (G**** H*****). Each part of a name with a middle dot is masked alike. Masking
+    a masked name changes nothing."""
+    def part(word: str) -> str:
+        if not word:
+            return word
+        if word[0].isascii():
+            return word[0] + "*" * (len(word) - 1)
+        if len(word) <= 2:
+            return word[0] + "＊" * (len(word) - 1)
+        return word[0] + "＊" * (len(word) - 2) + word[-1]
+
+    cleaned = " ".join(unicodedata.normalize("NFKC", name).split())
+    return MIDDLE_DOT.join(" ".join(part(word) for word in piece.split(" ")) for piece in cleaned.split(MIDDLE_DOT))

@@ -42,6 +42,7 @@ from bot.store.handoffs import (
     get_ticket,
     list_claimed_tickets,
     list_waiting_tickets,
+    open_tickets_state,
     release_ticket,
 )
 from bot.store.staff import (
@@ -68,7 +69,7 @@ __all__ = [
     "list_enrollments_by_phone", "look_up_member", "record_consent",
     "submit_enrollment", "withdraw_membership",
     "TICKET_OUTCOMES", "HandoffTicketView", "claim_ticket", "close_ticket", "create_handoff_ticket", "open_handoff_ticket",
-    "finish_ticket", "get_ticket", "list_claimed_tickets", "list_waiting_tickets", "release_ticket",
+    "finish_ticket", "get_ticket", "list_claimed_tickets", "list_waiting_tickets", "open_tickets_state", "release_ticket",
     "StaffAccountView", "StaffExists", "create_staff", "get_staff", "record_refused_login",
     "verify_staff_password",
     "StaffSessionView", "close_staff_session", "find_staff_session", "open_staff_session",

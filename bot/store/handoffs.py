@@ -115,6 +115,18 @@ def list_claimed_tickets(engine: Engine, staff_id: int) -> list[HandoffTicketVie
         return [_view(t) for t in tickets]
 
 
+def open_tickets_state(engine: Engine) -> tuple[tuple[int, str, Optional[int]], ...]:
+    """(id, status, holder) of every open ticket, by id: it changes whenever a ticket is opened, taken,
+    put back or closed, by any process. The console's live queue compares it from one moment to the next
+    (one indexed query), so every console replica sees every change without messages between them."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(HandoffTicket.id, HandoffTicket.status, HandoffTicket.claimed_by)
+            .where(HandoffTicket.status.in_(("waiting", "claimed"))).order_by(HandoffTicket.id)
+        ).all()
+        return tuple((row.id, row.status, row.claimed_by) for row in rows)
+
+
 def _staff_actor(session: Session, staff_id: int) -> Actor:
     username = session.execute(select(StaffAccount.username).where(StaffAccount.id == staff_id)).scalar_one()
     return Actor("staff", username)

@@ -30,6 +30,7 @@ async def test_without_a_session_pages_go_to_the_login_and_data_and_forms_are_re
     page = await client.get(f"/tickets/{ticket.id}", allow_redirects=False)
     assert (page.status, page.headers["Location"]) == (303, f"/login?next=/tickets/{ticket.id}")
     assert (await client.get("/queue.json")).status == 401
+    assert (await client.get("/queue/events")).status == 401  # the live queue's stream too
     assert (await client.get(f"/tickets/{ticket.id}/transcript.json")).status == 401
     for action in ("claim", "reply", "hand-back", "close", "release"):
         refused = await client.post(f"/tickets/{ticket.id}/{action}", data={"text": "hi"})

@@ -105,6 +105,7 @@ def test_staff_take_over_reply_and_hand_back_a_web_chat_conversation(running_ass
     row = staff.locator(f'#queue tr[data-ticket="{ticket.id}"]')
     row.wait_for(timeout=TIMEOUT_MS)
     assert "Asked for a person" in row.inner_text() and "Chinese" in row.inner_text()
+    assert "转人工" in row.locator("td.last").inner_text()  # the family's last message, read from Rasa
     staff.screenshot(path=str(SCREENSHOTS / "2-queue.png"))
     row.get_by_role("button", name="Take it").click()
     staff.locator("#transcript").get_by_text("转人工", exact=True).wait_for(timeout=TIMEOUT_MS)

@@ -1,6 +1,7 @@
 """The queue: waiting conversations oldest first, as a page and as the data the page refreshes itself from."""
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -8,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.store.models import HandoffTicket, utcnow
 from console_support import open_ticket
+from test_tickets import events
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -103,3 +105,75 @@ async def test_waiting_times_are_judged_against_the_plans_response_target_and_re
     page = await (await alice.get("/")).text()
     assert 'id="filters"' in page and 'data-number="SC261128-AB12"' in page and 'class="wait late"' in page
     assert page.count('class="no-reply"') == 1
+
+
+async def test_each_row_names_the_member_masked_and_shows_the_last_message_masked_and_short(console):
+    chinese = open_ticket(console.engine, "web:1", summary={"member_name": "王秀英", "relationship": "mother"})
+    english = open_ticket(console.engine, "web:2", language="en", summary={"member_name": "Grace Hopper"})
+    console.rasa.events["web:1"] = events(("user", "我要转人工"), ("bot", "好的"),
+                                          ("user", "她的手机是 139 1234 5678，身份证 110105196103150029，"
+                                                   "麻烦您尽快回个电话给我，我下午三点以后都在家里等着，谢谢您了"))
+    console.rasa.events["web:2"] = events(("user", "talk to a person"), ("bot", "One moment"))
+    alice = await console.logged_in("alice")
+
+    entries = {e["id"]: e for e in (await (await alice.get("/queue.json")).json())["waiting"]}
+    page = await (await alice.get("/")).text()
+
+    assert entries[chinese.id]["member"] == "王＊英" and entries[english.id]["member"] == "G**** H*****"
+    said = entries[chinese.id]["last_message"]
+    assert said.startswith("她的手机是 139****5678，身份证 110105********0029，") and said.endswith("…")
+    assert len(said) <= 60
+    assert entries[english.id]["last_message"] == "talk to a person"  # the family's words, not the assistant's
+    for shown in (page, str(entries)):
+        assert "王秀英" not in shown and "Grace" not in shown and "13912345678" not in shown
+        assert "139 1234 5678" not in shown and "110105196103150029" not in shown
+    assert "王＊英" in page and "139****5678" in page and "talk to a person" in page
+
+
+async def test_the_queue_still_shows_when_rasa_does_not_answer(console):
+    open_ticket(console.engine, "web:1", summary={"member_name": "王秀英"})
+    console.rasa.fail = True
+    alice = await console.logged_in("alice")
+
+    [entry] = (await (await alice.get("/queue.json")).json())["waiting"]
+
+    assert entry["member"] == "王＊英" and entry["last_message"] == ""
+    assert (await alice.get("/")).status == 200
+
+
+async def test_a_rest_ticket_offers_the_masked_number_the_family_gave_to_call_back(console):
+    with_phone = open_ticket(console.engine, "rest:1", channel="rest", summary={"phone": "139****5678"})
+    without = open_ticket(console.engine, "rest:2", channel="rest", summary={})
+    alice = await console.logged_in("alice", accept_language="zh-CN")
+
+    entries = {e["id"]: e for e in (await (await alice.get("/queue.json")).json())["waiting"]}
+
+    assert entries[with_phone.id]["no_reply_note"] == "这个渠道收不到回复，请改为电话联系家属。 回电号码：139****5678"
+    assert entries[without.id]["no_reply_note"].endswith("家属还没有留下电话号码。")
+    page = await (await alice.get(f"/tickets/{with_phone.id}")).text()
+    assert "留下的电话" in page and "139****5678" in page  # the summary, before anyone takes it
+
+
+async def test_the_queue_page_hears_at_once_of_new_and_taken_conversations(console):
+    alice = await console.logged_in("alice")
+    page = await (await alice.get("/")).text()
+    assert 'data-events="/queue/events"' in page
+
+    stream = await alice.get("/queue/events")
+    assert stream.status == 200 and stream.content_type == "text/event-stream"
+    assert (await stream.content.readline()).startswith(b"retry: ")
+    await asyncio.sleep(1.5)  # the watch reads the store once to know where it starts
+
+    ticket = open_ticket(console.engine, "web:live")  # as the assistant's process does, not through the console
+    assert await next_event(stream) == b"event: queue"
+    await alice.post(f"/tickets/{ticket.id}/claim")
+    assert await next_event(stream) == b"event: queue"
+    stream.close()
+
+
+async def next_event(stream) -> bytes:
+    """The `event:` line of the next event in the stream (comments, the retry line and data skipped)."""
+    while True:
+        line = (await asyncio.wait_for(stream.content.readline(), 10)).strip()
+        if line.startswith(b"event:"):
+            return line

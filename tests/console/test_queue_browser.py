@@ -62,13 +62,14 @@ def console(tmp_path_factory) -> Iterator[dict]:
     tickets = {
         "review": create_handoff_ticket(engine, conversation_id="web:tab-1", channel="webchat", language="zh",
                                         reason="manual_review",
-                                        summary={"relationship": "mother", "enrollment_number": number}),
+                                        summary={"member_name": "王＊英", "relationship": "mother",
+                                                 "enrollment_number": number}),
         "wechat": create_handoff_ticket(engine, conversation_id="wx:o1", channel="wechat", language="zh",
                                         reason="user_request", summary={"relationship": "father"}),
         "english": create_handoff_ticket(engine, conversation_id="web:tab-2", channel="webchat", language="en",
-                                         reason="misunderstood", summary={}),
+                                         reason="misunderstood", summary={"member_name": "G**** H*****"}),
         "rest": create_handoff_ticket(engine, conversation_id="rest:x", channel="rest", language="zh",
-                                      reason="user_request", summary={}),
+                                      reason="user_request", summary={"phone": "139****5678"}),
     }
     make_older(engine, tickets["wechat"].id, 15)
     held = create_handoff_ticket(engine, conversation_id="web:tab-3", channel="webchat", language="en",
@@ -78,7 +79,7 @@ def console(tmp_path_factory) -> Iterator[dict]:
     env.update(RASA_URL=f"http://127.0.0.1:{free_port()}", RASA_API_TOKEN="unused")
     try:
         with console_process(env, port, tmp / "console.log") as base:
-            yield {"url": base, "tickets": tickets, "number": number, "held": held.id}
+            yield {"url": base, "tickets": tickets, "number": number, "held": held.id, "engine": engine}
     finally:
         dispose_engines()
         if saved is None:
@@ -117,7 +118,9 @@ def test_the_queue_filters_searches_and_fits_a_phone(browser, console):
     assert row.get_by_role("button", name="Take it").bounding_box()["height"] >= 44
     assert "Over the response target" in row.inner_text()  # 15 minutes against a 10-minute target
     rest = page.locator(f'#queue tr[data-ticket="{tickets["rest"]}"]')
-    assert "cannot receive replies" in rest.inner_text()
+    assert "cannot receive replies" in rest.inner_text() and "Call back on: 139****5678" in rest.inner_text()
+    review = page.locator(f'#queue tr[data-ticket="{tickets["review"]}"]')
+    assert "王＊英" in review.inner_text()  # the member, masked; the last message is "–" with no Rasa here
 
     page.select_option("select[name=language]", "en")
     assert visible_tickets(page) == {tickets["english"]}
@@ -136,10 +139,17 @@ def test_the_queue_filters_searches_and_fits_a_phone(browser, console):
     assert not page.locator("#queue").is_visible()
     page.uncheck("input[name=mine]")
 
-    # The filters still hold after the page refreshes the list by itself.
+    # A conversation handed to people while the page is open appears without a reload, at once (the page
+    # polls only every 20 s while its live stream is open), and the filters still hold.
     page.select_option("select[name=language]", "en")
-    page.wait_for_timeout(4000)
-    assert visible_tickets(page) == {tickets["english"]}
+    arrived = {language: create_handoff_ticket(console["engine"], conversation_id=f"web:live-{language}",
+                                               channel="webchat", language=language, reason="user_request",
+                                               summary={"member_name": "M*** L**"}).id
+               for language in ("en", "zh")}
+    page.wait_for_selector(f'#queue tr[data-ticket="{arrived["en"]}"]', timeout=8000)
+    assert visible_tickets(page) == {tickets["english"], arrived["en"]}
+    assert page.locator(f'#queue tr[data-ticket="{arrived["zh"]}"]').count() == 1  # there, filtered out
+    page.screenshot(path=str(SCREENSHOTS / "queue-phone-live.png"), full_page=True)
     context.close()
 
 
@@ -154,6 +164,7 @@ def test_every_console_page_passes_axe(browser, console, axe_violations, locale)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_selector("#queue")
+    page.screenshot(path=str(SCREENSHOTS / f"queue-desktop-{locale}.png"), full_page=True)
     for path in ("/", f"/tickets/{review}", f"/tickets/{console['held']}", f"/tickets/{review}/decision", "/all", "/staff",
                  f"/tickets/{console['tickets']['rest'].id}"):
         page.goto(console["url"] + path)

@@ -58,10 +58,15 @@ async def test_the_transcript_shows_user_and_bot_messages_in_order_escaped(conso
     assert page.count("&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;") == 2  # message and summary
     order = [page.index(text) for text in ("我要转人工", "好的，请稍等", "Handed to people", "还在吗")]
     assert order == sorted(order)
+    # Nobody has taken it yet: the marker says it was handed to people, not that a person has it.
+    assert "took over" not in page and "Handled by" not in page
     tracker_call = console.rasa.calls_to("tracker")[0]
     assert (tracker_call.method, tracker_call.conversation_id) == ("GET", "web:1")
     assert tracker_call.query == {"include_events": "ALL"}  # the secret is in no URL: a JWT header
     assert audit_actions(console.engine, f"ticket:{ticket.id}")[-1] == ("handoff.transcript_read", "alice")
+    bob = await console.logged_in("bob", accept_language="zh-CN")
+    chinese = await (await bob.get(f"/tickets/{ticket.id}")).text()
+    assert "已转人工，智能助手暂停回复" in chinese and "人工已接手" not in chinese and "正在处理这个会话" not in chinese
 
 
 async def test_a_reply_reaches_rasa_as_a_bot_event_of_the_staff_member_and_is_audited(console, staff):

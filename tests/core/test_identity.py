@@ -12,6 +12,7 @@ from bot.core.identity import (
     Sex,
     check_character,
     mask_id_number,
+    mask_name,
     mask_phone,
     normalize_phone,
     parse_id_number,
@@ -205,6 +206,15 @@ def test_other_numbers_are_refused(typed, code):
 def test_phone_masking():
     assert mask_phone("13912345678") == "139****5678"
     assert mask_phone("+86 139-1234-5678") == "139****5678"
+
+
+@pytest.mark.parametrize("name, masked", [
+    ("王秀英", "王＊英"), ("王英", "王＊"), ("欧阳秀英", "欧＊＊英"), ("Grace Hopper", "G**** H*****"),
+    ("阿依古丽·买买提", "阿＊＊丽·买＊提"), ("  Grace   Hopper ", "G**** H*****"),
+])
+def test_names_are_masked_for_staff_lists_and_masking_twice_changes_nothing(name, masked):
+    assert mask_name(name) == masked
+    assert mask_name(masked) == masked
 
 
 # --- names ----------------------------------------------------------------------------------------------

@@ -171,6 +171,8 @@ def test_the_handoff_summary_holds_no_identity():
     text = str(summary)
     assert MOTHER_ID not in text and "13912345678" not in text and "王秀英" not in text
     assert summary["member_age"] == 65 and summary["screening_progress"] == "6/6"
+    # Masked, for the queue to tell families apart and to show which number a call-back goes to.
+    assert summary["member_name"] == "王＊英" and summary["phone"] == "139****5678"
 
 
 def test_the_other_parent_is_offered():

@@ -1,4 +1,4 @@
-// The support console's only script: keeps the queue and the transcript current without a reload, and
+// The support console's only script: keeps the queue (live) and the transcript current without a reload, and
 // asks before a button that ends something. Every text goes in as textContent, never as HTML.
 "use strict";
 
@@ -33,19 +33,22 @@ function waitingRow(entry, claimLabel, headings) {
   if (entry.no_reply_note) last.push(element("p", { class: "no-reply" }, [entry.no_reply_note]));
   last.push(postButton(entry.claim_url, claimLabel));
   return element("tr", filterData(entry), [
-    element("td", { "data-label": headings[0] }, [element("a", { href: entry.url }, ["#" + entry.id])]),
-    element("td", { "data-label": headings[1] }, [entry.language_label]),
-    element("td", { "data-label": headings[2] }, [entry.reason_label]),
-    element("td", { "data-label": headings[3] }, [entry.channel_label]),
-    element("td", { "data-label": headings[4], class: "wait " + entry.waiting_level }, [
+    element("td", { "data-label": headings[0], class: "short" }, [
+      element("a", { href: entry.url }, ["#" + entry.id])]),
+    element("td", { "data-label": headings[1], class: "short" }, [entry.member || "–"]),
+    element("td", { "data-label": headings[2], class: "short" }, [entry.language_label]),
+    element("td", { "data-label": headings[3], class: "reason" }, [entry.reason_label]),
+    element("td", { "data-label": headings[4], class: "short" }, [entry.channel_label]),
+    element("td", { "data-label": headings[5], class: "last" }, [entry.last_message || "–"]),
+    element("td", { "data-label": headings[6], class: "wait " + entry.waiting_level }, [
       entry.waiting_label + " ", element("span", { class: "level" }, [entry.waiting_level_label])]),
     element("td", {}, last),
   ]);
 }
 
 function mineItem(entry) {
-  const text = "#" + entry.id + " · " + entry.language_label + " · " + entry.reason_label;
-  return element("li", filterData(entry), [element("a", { href: entry.url }, [text])]);
+  const parts = ["#" + entry.id, entry.member, entry.language_label, entry.reason_label].filter(Boolean);
+  return element("li", filterData(entry), [element("a", { href: entry.url }, [parts.join(" · ")])]);
 }
 
 // The filter bar: rows that do not match are hidden; "only mine" hides the waiting table.
@@ -76,17 +79,33 @@ function transcriptLine(entry) {
   return element("li", { class: "line " + entry.speaker }, children);
 }
 
+// Asks node.dataset.source again every data-interval ms. With data-events, a Server-Sent Events stream
+// (bot/console/live.py) says when to ask at once, and the polling slows to data-live-interval while the
+// stream is open.
 function poll(node, render) {
-  const interval = Number(node.dataset.interval) || 3000;
+  let timer = 0;
+  let live = false;
+  let asked = 0;  // only the latest answer is shown, should two requests cross
+  const interval = () => Number(live ? node.dataset.liveInterval : node.dataset.interval) || 3000;
   async function refresh() {
+    window.clearTimeout(timer);
+    const mine = ++asked;
     try {
       const response = await fetch(node.dataset.source, { credentials: "same-origin" });
       if (response.status === 401) { window.location.reload(); return; }
-      if (response.ok) render(await response.json());
+      const data = response.ok ? await response.json() : null;
+      if (data && mine === asked) render(data);
     } catch (error) { /* offline for a moment: try again next time */ }
-    window.setTimeout(refresh, interval);
+    window.clearTimeout(timer);
+    timer = window.setTimeout(refresh, interval());
   }
-  window.setTimeout(refresh, interval);
+  if (node.dataset.events && window.EventSource) {
+    const events = new EventSource(node.dataset.events);
+    events.addEventListener("open", () => { live = true; refresh(); });
+    events.addEventListener("queue", refresh);
+    events.addEventListener("error", () => { live = false; });
+  }
+  timer = window.setTimeout(refresh, interval());
 }
 
 document.addEventListener("DOMContentLoaded", () => {

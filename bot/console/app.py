@@ -31,7 +31,7 @@ from typing import AsyncIterator
 
 from aiohttp import ClientSession, ClientTimeout, web
 
-from bot.console import auth, decisions, insight, keys, live, queue, supervision, tickets
+from bot.console import auth, call_back, decisions, insight, keys, live, queue, supervision, tickets
 from bot.console.config import ConsoleConfig
 from bot.console.csrf import LOGIN_ROUTE, csrf_middleware
 from bot.console.i18n import load_translations
@@ -72,6 +72,7 @@ ROUTES = [
     web.post(TICKET + "/hand-back", tickets.hand_back, name="hand_back"),
     web.post(TICKET + "/close", tickets.close, name="close"),
     web.post(TICKET + "/release", tickets.release, name="release"),
+    web.post(TICKET + "/call-back-number", call_back.call_back_number, name="call_back_number"),
     web.get("/all", supervision.all_tickets, name="all_tickets"),
     web.get("/staff", supervision.staff_list, name="staff_list"),
     web.get("/insight", insight.insight_page, name="insight"),

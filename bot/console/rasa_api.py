@@ -52,6 +52,11 @@ class RasaClient:
         tracker = await self._call("GET", conversation_id, "tracker", {"include_events": "ALL"})
         return conversation_from_tracker(tracker)
 
+    async def slot_value(self, conversation_id: str, slot: str) -> Any:
+        """One slot of the conversation as the assistant holds it (None when unset)."""
+        tracker = await self._call("GET", conversation_id, "tracker", {"include_events": "NONE"})
+        return ((tracker or {}).get("slots") or {}).get(slot)
+
     async def last_user_message_at(self, conversation_id: str) -> Optional[datetime]:
         """When the user last wrote in the conversation (aware, UTC), or None if they never did."""
         tracker = await self._call("GET", conversation_id, "tracker", {"include_events": "ALL"})

@@ -21,7 +21,7 @@ from bot.store.staff_admin import disable_staff, enable_staff, list_staff
 from bot.store.supervision import list_all_tickets
 
 SUPERVISOR_ROUTES = frozenset({"all_tickets", "staff_list", "staff_disable", "staff_enable",
-                               "insight", "insight_csv"})
+                               "insight", "insight_csv", "call_back_number"})
 ROLES = {"agent": N_("Agent"), "supervisor": N_("Supervisor")}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

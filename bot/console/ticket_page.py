@@ -51,6 +51,7 @@ def ticket_page_body(page: Page, ticket: HandoffTicketView, *, holder: Optional[
 <h1>{heading}</h1>
 {details}
 {summary}
+{call_back}
 <section class="conversation"><h2>{transcript_heading}</h2>
 {transcript}
 </section>
@@ -59,10 +60,22 @@ def ticket_page_body(page: Page, ticket: HandoffTicketView, *, holder: Optional[
         heading=_("Conversation #{number}").format(number=ticket.id),
         details=_details(page, ticket, holder),
         summary=_summary(page, ticket),
+        call_back=_call_back(page, ticket),
         transcript_heading=_("Transcript"),
         transcript=_transcript(page, ticket, conversation, transcript, poll_ms if mine else 0),
         actions=_actions(page, ticket, holder, mine, canned or Markup("")),
     )
+
+
+def _call_back(page: Page, ticket: HandoffTicketView) -> Markup:
+    """For supervisors, on a ticket of a channel that cannot receive replies: the audited look at the full
+    number to call back (bot/console/call_back.py)."""
+    if page.staff is None or not page.staff.supervisor or ticket.channel not in CHANNELS_WITHOUT_PUSH:
+        return Markup("")
+    _ = page.gettext
+    return Markup('<section class="call-back">{}<p class="hint">{}</p></section>').format(
+        page.post_button(f"/tickets/{ticket.id}/call-back-number", _("Show the full number to call back")),
+        _("Your name and the time are recorded."))
 
 
 def _details(page: Page, ticket: HandoffTicketView, holder: Optional[StaffAccountView]) -> Markup:

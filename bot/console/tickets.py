@@ -40,7 +40,7 @@ def _family_gettext(request: web.Request, language: str):
 
 
 async def ticket_page(request: web.Request) -> web.Response:
-    ticket = await _ticket(request)
+    ticket = await ticket_of(request)
     engine = request.app[keys.ENGINE]
     session = keys.current_session(request)
     holder = await asyncio.to_thread(get_staff, engine, ticket.claimed_by) if ticket.claimed_by else None
@@ -158,7 +158,7 @@ def _ticket_id(request: web.Request) -> int:
     return ticket_id
 
 
-async def _ticket(request: web.Request) -> HandoffTicketView:
+async def ticket_of(request: web.Request) -> HandoffTicketView:
     ticket = await asyncio.to_thread(get_ticket, request.app[keys.ENGINE], _ticket_id(request))
     if ticket is None:
         raise _no_such_ticket(request)
@@ -166,7 +166,7 @@ async def _ticket(request: web.Request) -> HandoffTicketView:
 
 
 async def _held_ticket(request: web.Request) -> HandoffTicketView:
-    ticket = await _ticket(request)
+    ticket = await ticket_of(request)
     if ticket.status != "claimed" or ticket.claimed_by != keys.current_session(request).staff.id:
         raise _not_holding(request)
     return ticket

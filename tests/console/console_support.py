@@ -83,6 +83,7 @@ class FakeRasa:
     calls: list[RasaCall] = field(default_factory=list)
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     paused: dict[str, bool] = field(default_factory=dict)
+    slots: dict[str, dict[str, Any]] = field(default_factory=dict)
     latest_input_channel: str = "webchat"
     fail: bool = False
     known_intents: set[str] = field(default_factory=lambda: {"resume_conversation"})
@@ -107,6 +108,7 @@ class FakeRasa:
         events = self.events.setdefault(conversation_id, [])
         if (request.method, endpoint) == ("GET", "tracker"):
             return web.json_response({"sender_id": conversation_id, "events": events,
+                                      "slots": self.slots.get(conversation_id, {}),
                                       "paused": self.paused.get(conversation_id, False),
                                       "latest_input_channel": self.latest_input_channel})
         if (request.method, endpoint) == ("POST", "tracker/events"):

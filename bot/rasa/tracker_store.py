@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import re
+from collections import OrderedDict
 from typing import Any, Callable, Iterable, Optional
 
 from rasa.core.brokers.broker import EventBroker
@@ -184,19 +185,34 @@ class ProtectedBroker(EventBroker):
     """An event broker that publishes every event in its protected form, whoever publishes it.
 
     The store publishes what it kept; but Rasa's fail-safe wrapper, when a save fails, saves to an
-    in-memory store that publishes the turn's events as they are, through the same broker. Wrapping the
-    broker makes that path (and any other) send the protected form too.
+    in-memory store that publishes the turn's events as they are (the whole conversation, in order),
+    through the same broker. Wrapping the broker makes that path (and any other) send the protected form
+    too, names included: it follows each sender's pending question and name in the events it passes on
+    (for the last MAX_FOLLOWED senders).
     """
+
+    MAX_FOLLOWED = 2000
 
     def __init__(self, inner: EventBroker) -> None:
         self.inner = inner
+        self._followed: OrderedDict[str, tuple[Optional[str], frozenset[str]]] = OrderedDict()
         engine = getattr(inner, "engine", None)  # Rasa's SQL broker: on SQLite, tuned like the store
         if engine is not None and engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _tune)
             engine.dispose()
 
     def publish(self, event: dict[str, Any]) -> None:
-        self.inner.publish(protected(event))
+        sender = str(event.get("sender_id"))
+        asked, names = self._followed.pop(sender, (None, frozenset()))
+        if event.get("event") == "slot" and event.get("name") == NAME_SLOT and isinstance(event.get("value"), str):
+            names |= {event["value"]}
+        [kept] = without_names([event], set(names), asked)
+        if event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT:
+            asked = event.get("value")
+        self._followed[sender] = (asked, names)
+        while len(self._followed) > self.MAX_FOLLOWED:
+            self._followed.popitem(last=False)
+        self.inner.publish(protected(kept))
 
     def is_ready(self) -> bool:
         return self.inner.is_ready()

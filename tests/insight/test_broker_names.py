@@ -72,3 +72,21 @@ async def test_the_broker_gets_no_name_whether_the_prompt_came_in_this_save_or_a
     assert [e["value"] for e in published if e.get("name") == NAME_SLOT] == ["＊"]
     assert any("身份证号码" in (e.get("text") or "") for e in published)  # the rest is as kept
     assert "我想给我妈报名" in text
+
+
+async def test_when_the_store_fails_the_fallback_publishes_no_name_either(tmp_path):
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    store = PrivateTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"),
+                                event_broker=SQLEventBroker(db=str(tmp_path / "insight-events.db")))
+
+    async def broken_save(tracker):
+        raise OSError("disk full")
+
+    store.save = broken_save
+    await FailSafeTrackerStore(store).save(
+        DialogueStateTracker.from_events("family-f", ASKED + ANSWERED, slots=DOMAIN.slots))
+    published = broker_events(tmp_path, "family-f")
+    assert [e["value"] for e in published if e.get("name") == NAME_SLOT] == ["＊"]
+    text = json.dumps(published, ensure_ascii=False).lower()
+    assert "ouyang" not in text and "xiuzhen" not in text and "身份证号码" in text

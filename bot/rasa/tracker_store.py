@@ -75,14 +75,26 @@ def _slot_values(events: Iterable[dict[str, Any]], name: str) -> list[Any]:
 
 def blank_names(value: Any, names: Iterable[str], any_case: bool = False) -> Any:
     """`value` (a text, or the dicts and lists of an event) with every one of `names` blanked (with
-    `any_case`, in upper or lower case too). The longest name goes first, so an answer as typed
+    `any_case`, in upper or lower case too, but not inside a code name or word: "Al" leaves
+    "utter_ask_all" alone, which the insight consumer reads). The longest name goes first, so an answer as typed
     ("她叫王秀英") is blanked whole whatever order the names come in, not left as "她叫＊＊＊" after its
     shorter name ("王秀英") was blanked inside it."""
     ordered = sorted(set(names), key=lambda name: (-len(name), name))
     if not ordered:
         return value
-    pattern = re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE if any_case else 0)
+    if any_case:
+        pattern = re.compile("|".join(map(_word, ordered)), re.IGNORECASE)
+    else:
+        pattern = re.compile("|".join(map(re.escape, ordered)))
     return _blank_ordered(value, pattern)
+
+
+def _word(name: str) -> str:
+    """`name` as a pattern that does not match inside a longer Latin word or code name."""
+    edge = "A-Za-z0-9_"
+    before = f"(?<![{edge}])" if re.match(f"[{edge}]", name) else ""
+    after = f"(?![{edge}])" if re.match(f".*[{edge}]$", name, re.S) else ""
+    return before + re.escape(name) + after
 
 
 def _blank_ordered(value: Any, pattern: re.Pattern) -> Any:

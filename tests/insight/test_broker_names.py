@@ -90,3 +90,12 @@ async def test_when_the_store_fails_the_fallback_publishes_no_name_either(tmp_pa
     assert [e["value"] for e in published if e.get("name") == NAME_SLOT] == ["＊"]
     text = json.dumps(published, ensure_ascii=False).lower()
     assert "ouyang" not in text and "xiuzhen" not in text and "身份证号码" in text
+
+
+def test_a_short_latin_name_is_not_blanked_inside_the_code_names_insight_reads():
+    from bot.rasa.tracker_store import without_names
+
+    [said] = without_names([{"event": "bot", "text": "Thank you, al. AL's ID number?",
+                             "metadata": {"utter_action": "utter_ask_all_id_number"}}], {"Al"}, None)
+    assert said["text"] == "Thank you, ＊＊. ＊＊'s ID number?"
+    assert said["metadata"]["utter_action"] == "utter_ask_all_id_number"

@@ -19,6 +19,7 @@
     GET  /language/{zh|en}?next=/path    switch the console's language
     GET  /health                         "ok", for the launcher and load balancers
     GET  /static/...                     console.css, console.js
+    GET  /metrics on CONSOLE_METRICS_PORT  Prometheus (a port of its own: this one is public)
 
 Each request passes, in order: language → staff session → login check → role check → CSRF check →
 handler. Responses
@@ -26,11 +27,14 @@ carry a strict Content-Security-Policy (scripts and styles from this site only) 
 """
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import AsyncIterator
 
 from aiohttp import ClientSession, ClientTimeout, web
 
+from bot import metrics
 from bot.console import auth, call_back, decisions, insight, keys, live, queue, supervision, tickets
 from bot.console.config import ConsoleConfig
 from bot.console.csrf import LOGIN_ROUTE, csrf_middleware
@@ -40,8 +44,9 @@ from bot.console.language_switch import language_middleware, switch_language
 from bot.console.login_throttle import LoginThrottle
 from bot.console.rasa_api import RasaClient
 from bot.console.sessions import staff_session_middleware
+from bot.metrics.server import start_metrics_port
 from bot.store.shared_state import shared_state
-from bot.store import engine_for
+from bot.store import engine_for, list_waiting_tickets
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 TICKET = r"/tickets/{ticket_id:\d+}"
@@ -101,7 +106,7 @@ def create_app(config: ConsoleConfig) -> web.Application:
                                              state=shared_state())  # Redis in production
     app[LAST_MESSAGES] = LastMessages()
     app.add_routes(ROUTES)
-    app.cleanup_ctx.extend([_store, _rasa, live.watching])
+    app.cleanup_ctx.extend([_store, _rasa, _metrics, live.watching])
     app.on_shutdown.append(live.stop_streams)
     app.on_response_prepare.append(_security_headers)
     return app
@@ -119,6 +124,24 @@ async def _rasa(app: web.Application) -> AsyncIterator[None]:
     async with ClientSession(timeout=ClientTimeout(total=config.rasa_timeout_seconds)) as http:
         app[keys.RASA] = RasaClient(http, config.rasa_url, config.rasa_token)
         yield
+
+
+async def _metrics(app: web.Application) -> AsyncIterator[None]:
+    """The console's metrics on a port of their own (the console's is public): the handover queue."""
+    config, engine = app[keys.CONFIG], app[keys.ENGINE]
+    metrics.own(metrics.HANDOVER_QUEUE, metrics.HANDOVER_OLDEST_SECONDS)
+
+    async def refresh() -> None:
+        waiting = await asyncio.to_thread(list_waiting_tickets, engine)
+        metrics.HANDOVER_QUEUE.set(len(waiting))
+        oldest = min((ticket.created_at for ticket in waiting), default=None)
+        metrics.HANDOVER_OLDEST_SECONDS.set(
+            0 if oldest is None else max(0.0, (datetime.now(timezone.utc) - oldest).total_seconds()))
+
+    runner = await start_metrics_port(config.metrics_host, config.metrics_port, refresh)
+    yield
+    if runner is not None:
+        await runner.cleanup()
 
 
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:

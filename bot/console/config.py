@@ -26,6 +26,8 @@ class ConsoleConfig:
     poll_seconds: int = 3  # how often open pages ask for the queue and the transcript again
     resume_intent: str = "resume_conversation"  # the bot side's intent: "the assistant is back"
     rasa_timeout_seconds: float = 15.0
+    metrics_port: int = 0  # GET /metrics on a port of its own (CONSOLE_METRICS_PORT); 0: none
+    metrics_host: str = "127.0.0.1"
 
     @classmethod
     def from_settings(cls) -> "ConsoleConfig":
@@ -43,4 +45,6 @@ class ConsoleConfig:
             session_lifetime=lifetime,
             secure_cookies=settings.get("CONSOLE_SECURE_COOKIES").lower() in ("1", "true", "yes"),
             trusted_proxies=trusted_networks(settings.get("CONSOLE_TRUSTED_PROXIES")),
+            metrics_port=settings.optional_port("CONSOLE_METRICS_PORT"),
+            metrics_host=settings.get("METRICS_HOST"),
         )

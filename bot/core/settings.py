@@ -130,6 +130,13 @@ SETTINGS: dict[str, Setting] = {
                 "request from one of them has its client address read from X-Forwarded-For (login "
                 "throttling). Empty: the connection's own address."),
         Setting("CONSOLE_PORT", "5080", "Port of the support console (`python -m bot.console`)."),
+        Setting("CONSOLE_METRICS_PORT", "5090",
+                "Port of the console's Prometheus metrics (GET /metrics, on METRICS_HOST): a port of its own, "
+                "since the console's is public; 0: none."),
+        Setting("METRICS_HOST", "127.0.0.1",
+                "Address the console's and the notifier's metrics ports listen on (0.0.0.0 in a container, "
+                "where only the monitoring namespace may reach them: deploy/k8s NetworkPolicy). The Rasa "
+                "and action servers serve /metrics on their own ports."),
         Setting("CONSOLE_SESSION_HOURS", "12", "How long a support-console login lasts, in hours."),
         Setting("CONSOLE_SECURE_COOKIES", "false",
                 "true: the console's cookies are sent over HTTPS only (set it when served through HTTPS)."),
@@ -151,6 +158,8 @@ SETTINGS: dict[str, Setting] = {
                 "notice). A kind without a template waits until the user writes again."),
         Setting("NOTIFY_INTERVAL_SECONDS", "30",
                 "How often the notifier (`python -m bot notify`) plans and sends due notices, in seconds."),
+        Setting("NOTIFY_METRICS_PORT", "5091",
+                "Port of the notifier's Prometheus metrics (GET /metrics, on METRICS_HOST); 0: none."),
         Setting("NOTIFY_LEASE_SECONDS", "120",
                 "How long a notifier holds a notice it is sending; after that another replica may take it."),
         Setting("NOTIFY_REST_CALLBACK_URL", "",
@@ -249,6 +258,11 @@ def port(name: str) -> int:
     if not 0 < number < 65536:
         raise SettingError(f"{name}={number} is not a port number (1-65535).")
     return number
+
+
+def optional_port(name: str) -> int:
+    """A port setting where 0 means "none" (the metrics ports): 0, or a checked port number."""
+    return 0 if get(name) == "0" else port(name)
 
 
 def secret_from_file(setting: str, filename: str, generate: Callable[[], str]) -> str:

@@ -4,7 +4,8 @@
     python -m bot notify --once             one round, then exit (a Kubernetes CronJob can run this)
     python -m bot notify cases DATE N       record that the period deducted on DATE has N cases
 
-Several may run at once: each notice is still sent once (bot.store.outbox). Settings: bot/core/settings.py.
+Several may run at once: each notice is still sent once (bot.store.outbox). While it runs, its Prometheus
+metrics are at METRICS_HOST:NOTIFY_METRICS_PORT/metrics. Settings: bot/core/settings.py.
 """
 from __future__ import annotations
 
@@ -67,13 +68,31 @@ async def serve(database_url: str, *, once: bool, clock=wall_clock) -> int:
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(signum, stop.set)
             print("Notifier running (Ctrl-C to stop)", flush=True)
+            metrics_port = await serve_metrics(engine, clock)
             housekeeping = asyncio.create_task(forget_unfinished_hourly(clock, stop))
             await notifier.run_forever(float(settings.get("NOTIFY_INTERVAL_SECONDS")), stop)
             await housekeeping
+            if metrics_port is not None:
+                await metrics_port.cleanup()
             return 0
         finally:
             if wechat is not None:
                 await wechat.close()
+
+
+async def serve_metrics(engine, clock):
+    """GET /metrics on METRICS_HOST:NOTIFY_METRICS_PORT (0: none): the notices due and not yet sent."""
+    from bot import metrics
+    from bot.metrics.server import start_metrics_port
+    from bot.store.outbox import count_due_unsent
+
+    metrics.own(metrics.NOTICES_PENDING)
+
+    async def refresh() -> None:
+        metrics.NOTICES_PENDING.set(await asyncio.to_thread(count_due_unsent, engine, now=clock()))
+
+    return await start_metrics_port(settings.get("METRICS_HOST"), settings.optional_port("NOTIFY_METRICS_PORT"),
+                                    refresh)
 
 
 async def forget_unfinished_hourly(clock, stop: asyncio.Event, every_s: float = 3600) -> None:

@@ -25,6 +25,7 @@ from bot.notify.texts import notice_text, template_fields
 from bot.core.plan.clock import today_in_china
 from bot.core.plan.config import PlanConfig, load_plan
 from bot.core.plan.contributions import most_for_cases, next_deduction_date
+from bot.metrics import NOTICES, bounded, code_name
 from bot.store import outbox
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,9 @@ class Notifier:
                 retry = min(timedelta(minutes=2 ** notice.attempts), timedelta(hours=6))
                 await asyncio.to_thread(outbox.mark_failed_attempt, self.engine, notice.id, self.worker,
                                         now=self.clock(), error=str(error), retry_at=self.clock() + retry)
+                NOTICES.labels(kind=code_name(notice.kind), outcome="failed").inc()
                 continue
+            NOTICES.labels(kind=code_name(notice.kind), outcome=bounded(status, ("sent", "kept"))).inc()
             if not await asyncio.to_thread(outbox.mark_delivered, self.engine, notice.id, self.worker,
                                            now=self.clock(), status=status):
                 log.warning("Notice %s was delivered after its lease ran out", notice.id)

@@ -66,6 +66,9 @@ def attach_sanic_app_extensions(app: Sanic) -> None:
         raise InsecureStart("error: ACTION_SERVER_SECRET must be set with the production endpoints "
                             f"({settings.PRODUCTION_ENDPOINTS}); the action server did not start.")
     os.environ.setdefault("SANIC_HOST", settings.get("ACTION_HOST"))
+    from bot.rasa import metrics
+
+    metrics.attach(app)  # GET /metrics, each action call timed; not behind the secret, like /health
     if secret:
         require_secret(app, secret)
         log.info("action server: /webhook requires the %s header", HEADER)

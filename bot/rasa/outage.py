@@ -14,7 +14,8 @@ server runs (`bot.rasa.server` calls it before Rasa starts):
   pauses the conversation on its own, so a person can be reached while the action server is down;
 - if the session start failed, Rasa's own session start runs instead.
 
-Only the action's name and the kind of failure are logged, never the conversation.
+Only the action's name and the kind of failure are logged (and counted: assistant_action_failures_total),
+never the conversation.
 """
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ from bot.core import enrollment, settings
 from bot.core.handoff import CLEARED_SLOTS, HandoffReason, handover
 from bot.core.language import DEFAULT_LANGUAGE, normalise_language
 from bot.core.plan.clock import today_in_china
+from bot.metrics import ACTION_FAILURES, code_name
 from bot.store.sealed_slots import unsealed
 from bot.store.aio import configured_store
 
@@ -79,6 +81,8 @@ class GuardedAction:
             name = self._action.name()
             kind = "timed out" if isinstance(problem, asyncio.TimeoutError) else type(problem).__name__
             log.warning("action %s failed (%s); the user is told and offered a person", name, kind)
+            ACTION_FAILURES.labels(action=code_name(name),
+                                   kind="timeout" if kind == "timed out" else "error").inc()
             return await recover(name, output_channel, nlg, tracker, domain)
 
 

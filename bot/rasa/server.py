@@ -10,7 +10,8 @@ scale test and the Kubernetes manifests start the Rasa server this way, which ad
   is ever on the command line (`ps` shows it to every user of the machine). `--auth-token` and
   `--jwt-secret` given on the command line are refused, and so is Rasa's `?token=` query parameter
   (there is no auth token): callers send a JWT header (bot.rasa.api_token);
-- with the production endpoints, a refusal to start while a secret it needs is empty.
+- with the production endpoints, a refusal to start while a secret it needs is empty;
+- GET /metrics and the turn latency histogram (bot.rasa.metrics).
 """
 from __future__ import annotations
 
@@ -60,13 +61,14 @@ def arguments(argv: List[str], secret: Optional[str] = None) -> List[str]:
 
 
 def main() -> None:
-    from bot.rasa import action_results, outage, typed_payloads
+    from bot.rasa import action_results, metrics, outage, typed_payloads
 
     # sys.argv is Python's copy: changing it does not change what `ps` shows (/proc/<pid>/cmdline).
     sys.argv = [sys.argv[0], *arguments(sys.argv[1:])]
     outage.install()
     action_results.install()
     typed_payloads.install()
+    metrics.install()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

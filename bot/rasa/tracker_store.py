@@ -10,6 +10,9 @@ event is written (and before it is published to an event broker), this store
   refused consent, a finished enrollment whose answers now live in the enrollment store, a correction):
   the earlier events' values of that slot are emptied, and a cleared name is blanked in the texts.
 
+What it publishes to the event broker, which cannot forget later, carries no name at all: the name slot,
+the message that answered the name prompt and the name wherever it recurs are blanked (`without_names`).
+
 The same class serves the local SQLite file (tuned: a write-ahead log and fsync at checkpoints, not at
 every commit) and PostgreSQL in production. Only the events a turn adds are processed, so the cost of a
 save does not grow with the conversation; forgetting rewrites the sender's stored events, which happens
@@ -21,6 +24,8 @@ import itertools
 import json
 import logging
 import os
+import re
+from collections import OrderedDict
 from typing import Any, Callable, Iterable, Optional
 
 from rasa.core.brokers.broker import EventBroker
@@ -31,6 +36,8 @@ from sqlalchemy import event, select
 
 from bot.core import settings
 from bot.core.personal_data import mask_everywhere
+from bot.core.slots import REQUESTED_SLOT
+from bot.store.db import count_errors
 from bot.store.sealed_slots import SEALED_SLOTS, is_sealed, seal
 
 log = logging.getLogger(__name__)
@@ -66,23 +73,37 @@ def _slot_values(events: Iterable[dict[str, Any]], name: str) -> list[Any]:
             if e.get("event") == "slot" and e.get("name") == name and e.get("value") is not None]
 
 
-def blank_names(value: Any, names: Iterable[str]) -> Any:
-    """`value` (a text, or the dicts and lists of an event) with every one of `names` blanked. The
-    longest name goes first, so an answer as typed ("她叫王秀英") is blanked whole whatever order the
-    names come in, not left as "她叫＊＊＊" after its shorter name ("王秀英") was blanked inside it."""
+def blank_names(value: Any, names: Iterable[str], any_case: bool = False) -> Any:
+    """`value` (a text, or the dicts and lists of an event) with every one of `names` blanked (with
+    `any_case`, in upper or lower case too, but not inside a code name or word: "Al" leaves
+    "utter_ask_all" alone, which the insight consumer reads). The longest name goes first, so an answer as typed
+    ("她叫王秀英") is blanked whole whatever order the names come in, not left as "她叫＊＊＊" after its
+    shorter name ("王秀英") was blanked inside it."""
     ordered = sorted(set(names), key=lambda name: (-len(name), name))
-    return _blank_ordered(value, ordered)
-
-
-def _blank_ordered(value: Any, names: list[str]) -> Any:
-    if isinstance(value, str):
-        for name in names:
-            value = value.replace(name, BLANK * len(name))
+    if not ordered:
         return value
+    if any_case:
+        pattern = re.compile("|".join(map(_word, ordered)), re.IGNORECASE)
+    else:
+        pattern = re.compile("|".join(map(re.escape, ordered)))
+    return _blank_ordered(value, pattern)
+
+
+def _word(name: str) -> str:
+    """`name` as a pattern that does not match inside a longer Latin word or code name."""
+    edge = "A-Za-z0-9_"
+    before = f"(?<![{edge}])" if re.match(f"[{edge}]", name) else ""
+    after = f"(?![{edge}])" if re.match(f".*[{edge}]$", name, re.S) else ""
+    return before + re.escape(name) + after
+
+
+def _blank_ordered(value: Any, pattern: re.Pattern) -> Any:
+    if isinstance(value, str):
+        return pattern.sub(lambda found: BLANK * len(found.group()), value)
     if isinstance(value, dict):
-        return {key: _blank_ordered(item, names) for key, item in value.items()}
+        return {key: _blank_ordered(item, pattern) for key, item in value.items()}
     if isinstance(value, list):
-        return [_blank_ordered(item, names) for item in value]
+        return [_blank_ordered(item, pattern) for item in value]
     return value
 
 
@@ -129,23 +150,81 @@ class Forgetting:
         return kept
 
 
+def _asked_before(tracker: DialogueStateTracker, new_count: int) -> Optional[str]:
+    """The form's pending question before the last `new_count` events (walked back from the end)."""
+    for index, happened in enumerate(reversed(tracker.events)):
+        if index >= new_count and getattr(happened, "key", None) == REQUESTED_SLOT:
+            return happened.value
+    return None
+
+
+def _blank_typed(data: dict[str, Any]) -> dict[str, Any]:
+    """A user message that answered the name prompt, with what was typed (and what NLU took from it)
+    blanked; its intent stays."""
+    text = data.get("text")
+    typed = {text} if isinstance(text, str) and text else set()
+    typed |= {e["value"] for e in (data.get("parse_data") or {}).get("entities") or []
+              if isinstance(e, dict) and isinstance(e.get("value"), str) and e["value"]}
+    if not typed:
+        return data
+    kept = {**data, "text": BLANK * len(text) if isinstance(text, str) else text}
+    if isinstance(data.get("parse_data"), dict):
+        kept["parse_data"] = {**blank_names(data["parse_data"], typed),
+                              "intent": data["parse_data"].get("intent")}
+    return kept
+
+
+def without_names(rows: list[dict[str, Any]], names: set[str], asked: Optional[str]) -> list[dict[str, Any]]:
+    """Events as they leave through the event broker, which cannot take them back later as the store
+    does (Forgetting): the name slot's value is blanked, the message that answered the name prompt
+    blanked whole, and the parent's name blanked wherever else it appears (any case: "wang xiuying" as
+    typed, "Wang Xiuying" as kept). The insight consumer needs none of them (bot.core.insight.facts)."""
+    names = {name for name in names if len(name.strip()) >= _MIN_NAME_TO_BLANK}
+    published = []
+    for data in rows:
+        if data.get("event") == "user" and asked == NAME_SLOT:
+            data = _blank_typed(data)
+        if data.get("event") == "slot":
+            if data.get("name") == REQUESTED_SLOT:
+                asked = data.get("value")
+            elif data.get("name") == NAME_SLOT and data.get("value"):
+                data = {**data, "value": BLANK}
+        published.append(blank_names(data, names, any_case=True) if names else data)
+    return published
+
+
 class ProtectedBroker(EventBroker):
     """An event broker that publishes every event in its protected form, whoever publishes it.
 
     The store publishes what it kept; but Rasa's fail-safe wrapper, when a save fails, saves to an
-    in-memory store that publishes the turn's events as they are, through the same broker. Wrapping the
-    broker makes that path (and any other) send the protected form too.
+    in-memory store that publishes the turn's events as they are (the whole conversation, in order),
+    through the same broker. Wrapping the broker makes that path (and any other) send the protected form
+    too, names included: it follows each sender's pending question and name in the events it passes on
+    (for the last MAX_FOLLOWED senders).
     """
+
+    MAX_FOLLOWED = 2000
 
     def __init__(self, inner: EventBroker) -> None:
         self.inner = inner
+        self._followed: OrderedDict[str, tuple[Optional[str], frozenset[str]]] = OrderedDict()
         engine = getattr(inner, "engine", None)  # Rasa's SQL broker: on SQLite, tuned like the store
         if engine is not None and engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _tune)
             engine.dispose()
 
     def publish(self, event: dict[str, Any]) -> None:
-        self.inner.publish(protected(event))
+        sender = str(event.get("sender_id"))
+        asked, names = self._followed.pop(sender, (None, frozenset()))
+        if event.get("event") == "slot" and event.get("name") == NAME_SLOT and isinstance(event.get("value"), str):
+            names |= {event["value"]}
+        [kept] = without_names([event], set(names), asked)
+        if event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT:
+            asked = event.get("value")
+        self._followed[sender] = (asked, names)
+        while len(self._followed) > self.MAX_FOLLOWED:
+            self._followed.popitem(last=False)
+        self.inner.publish(protected(kept))
 
     def is_ready(self) -> bool:
         return self.inner.is_ready()
@@ -166,6 +245,7 @@ class PrivateTrackerStore(SQLTrackerStore):
             raise RuntimeError("CONVERSATION_SEAL_KEY must be set when the conversation store is shared "
                                "(PostgreSQL): the Rasa servers and action servers need the same key")
         self.engine.hide_parameters = True  # a failed write never logs a conversation's values
+        count_errors(self.engine, "conversation")
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _tune)
             self.engine.dispose()  # connections made while creating the tables reconnect tuned
@@ -190,7 +270,7 @@ class PrivateTrackerStore(SQLTrackerStore):
                     data=json.dumps(data),
                 ))
             session.commit()
-        self._publish(tracker.sender_id, rows)
+        self._publish(tracker, rows, forgetting.names)
 
     def _forget_stored(self, session: Any, sender_id: str, forgetting: Forgetting) -> None:
         stored = session.execute(
@@ -204,12 +284,16 @@ class PrivateTrackerStore(SQLTrackerStore):
                 changed += 1
         log.debug("forgot %s in %d stored events", sorted(forgetting.slots), changed)
 
-    def _publish(self, sender_id: str, rows: list[dict[str, Any]]) -> None:
-        """The new events, as kept, to the event broker (Rasa's own save publishes them unprotected)."""
+    def _publish(self, tracker: DialogueStateTracker, rows: list[dict[str, Any]], forgotten: frozenset[str]
+                 ) -> None:
+        """The new events, as kept and with no name, to the event broker (Rasa's own save publishes them
+        unprotected)."""
         if self.event_broker is None:
             return
-        for data in rows:
-            self.event_broker.publish({"sender_id": sender_id, **data})
+        names = {tracker.get_slot(NAME_SLOT), *_slot_values(rows, NAME_SLOT), *forgotten}
+        asked = _asked_before(tracker, len(rows))
+        for data in without_names(rows, {n for n in names if isinstance(n, str)}, asked):
+            self.event_broker.publish({"sender_id": tracker.sender_id, **data})
 
 
 def stored_events(store: SQLTrackerStore, sender_id: Optional[str] = None) -> list[dict[str, Any]]:

@@ -9,6 +9,8 @@ the names, birth dates or tokens bound into it. SQLite files are private to thei
 folder 0700) and deleted content is overwritten (`secure_delete`), so old values do not linger in free
 pages of the file.
 
+Every database error is counted (`assistant_store_errors_total`, bot.metrics).
+
 Units of work open their own session: `with Session(engine) as s, s.begin(): ...`.
 """
 from __future__ import annotations
@@ -19,6 +21,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
+
+from bot.metrics import count_store_error
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
@@ -47,9 +51,21 @@ def dispose_engines() -> None:
 def _create_engine(url: str) -> Engine:
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
-        return _sqlite_engine(url)
-    return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=10,
-                         hide_parameters=True)
+        engine = _sqlite_engine(url)
+    else:
+        engine = create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                               hide_parameters=True)
+    count_errors(engine, "enrollment")
+    return engine
+
+
+def count_errors(engine: Engine, store: str) -> None:
+    """Count every database error of `engine` in assistant_store_errors_total{store=...} (bot.metrics)."""
+
+    def _on_error(context) -> None:
+        count_store_error(store, context.original_exception)
+
+    event.listen(engine, "handle_error", _on_error)
 
 
 def make_private(path: Path) -> None:

@@ -2,7 +2,8 @@
 
 A ticket goes waiting → claimed → closed (or claimed → waiting again when released). Claiming is one
 conditional UPDATE (`... WHERE status = 'waiting'`), so when two staff members click at once exactly one
-gets the conversation. A conversation has at most one open ticket: asking again returns the open one.
+gets the conversation. A conversation has at most one open ticket: asking again returns the open one
+(and only a new ticket counts in assistant_handoffs_total).
 The staff member holding a ticket finishes it by handing the conversation back to the assistant or by
 closing it.
 """
@@ -18,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.core.handoff import Handover
+from bot.metrics import count_handoff
 from bot.store.audit import Actor, audit, refuse_personal_data
 from bot.store.models import HandoffTicket, StaffAccount, utcnow
 
@@ -81,7 +83,13 @@ def create_handoff_ticket(engine: Engine, *, conversation_id: str, channel: str,
                     session.flush()
                     audit(session, Actor("assistant", conversation_id), "handoff.requested",
                           f"ticket:{ticket.id}", {"reason": reason})
-                return _view(ticket)
+                    opened = True
+                else:
+                    opened = False
+                view = _view(ticket)
+            if opened:
+                count_handoff(reason)
+            return view
         except IntegrityError:  # another request opened it first: read theirs
             if attempt:
                 raise

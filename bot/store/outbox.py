@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Optional
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -276,6 +276,13 @@ def mark_failed_attempt(engine: Engine, notice_id: int, worker: str, *, now: dat
             audit(session, _SYSTEM, "notice.failed", f"notice:{notice_id}", {"attempts": notice.attempts})
         else:
             notice.due_at = retry_at
+
+
+def count_due_unsent(engine: Engine, *, now: datetime) -> int:
+    """Notices due by `now` and not yet sent (the notifier's backlog; its metrics read it)."""
+    with Session(engine) as session:
+        return session.execute(select(func.count(Notice.id)).where(
+            Notice.status == "pending", Notice.due_at <= now)).scalar_one()
 
 
 def list_notices(engine: Engine, *, enrollment_number: Optional[str] = None,

@@ -31,14 +31,17 @@ CORE_LIBRARIES = ("babel", "yaml", "jieba", "opencc", "pydantic", "attr", "attrs
 
 ROOMS = (
     Room("bot.core", (), only_third_party=CORE_LIBRARIES),
-    Room("bot.store", ("bot.core",), forbidden=RASA_SERVER + ("rasa_sdk",) + WEB),
-    Room("bot.rasa", ("bot.core", "bot.store")),
+    # The operations metrics (Prometheus) every service counts into: the core's names, nothing else of ours.
+    Room("bot.metrics", ("bot.core",), only_third_party=("prometheus_client", "aiohttp")),
+    Room("bot.store", ("bot.core", "bot.metrics"), forbidden=RASA_SERVER + ("rasa_sdk",) + WEB),
+    Room("bot.rasa", ("bot.core", "bot.store", "bot.metrics")),
     Room("bot.channels", ("bot.core", "bot.store")),
     # HTTP clients of Rasa's API mint their token with bot.rasa.api_token (PyJWT only, no Rasa).
-    Room("bot.console", ("bot.core", "bot.store", "bot.rasa.api_token"), forbidden=RASA_SERVER + ("rasa_sdk",)),
+    Room("bot.console", ("bot.core", "bot.store", "bot.metrics", "bot.rasa.api_token"),
+         forbidden=RASA_SERVER + ("rasa_sdk",)),
     # The notifier delivers through the channels' own API clients (WeChat, Rasa's HTTP API for the web chat
     # and REST) and keeps the conversation store's retention promise; it imports no other part of them.
-    Room("bot.notify", ("bot.core", "bot.store", "bot.rasa.api_token", "bot.rasa.conversation_retention",
+    Room("bot.notify", ("bot.core", "bot.store", "bot.metrics", "bot.rasa.api_token", "bot.rasa.conversation_retention",
                         "bot.rasa.tracker_store", "bot.channels.wechat_api", "bot.console.rasa_api"),
          forbidden=("rasa_sdk",)),
     # The insight consumer reads the event broker and keeps its facts in the store; no other adapter.

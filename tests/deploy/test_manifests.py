@@ -207,9 +207,15 @@ def test_ingress_is_denied_unless_a_policy_allows_it():
     assert deny["spec"]["policyTypes"] == ["Ingress"] and "ingress" not in deny["spec"]
 
 
+MONITORING = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+
+
 def test_only_nginx_reaches_rasa_and_only_rasa_reaches_the_action_server():
-    assert allowed_sources("rasa", 5005) == [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "nginx"}}}]
-    assert allowed_sources("actions", 5055) == [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "rasa"}}}]
+    """Besides Prometheus (the monitoring namespace), which scrapes their /metrics on the same ports."""
+    assert allowed_sources("rasa", 5005) == [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "nginx"}}},
+                                             MONITORING]
+    assert allowed_sources("actions", 5055) == [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "rasa"}}},
+                                                MONITORING]
     internal = allowed_sources("nginx", 8081)
     assert {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "console"}}} in internal
     assert all("podSelector" in source for source in internal)  # never a whole namespace or the world
@@ -242,3 +248,24 @@ def test_every_service_of_the_enrollment_store_migrates_it_before_it_starts(name
     assert migrate["command"][1:5] == ["-m", "bot", "db", "upgrade"]  # locked: safe when all start at once
     assert migrate["image"] == spec["containers"][0]["image"]
     assert migrate["securityContext"]["readOnlyRootFilesystem"] is True
+
+
+SCRAPED = {"rasa": 5005, "actions": 5055, "console": 5090, "notifier": 5091}
+
+
+@pytest.mark.parametrize("name, port", sorted(SCRAPED.items()))
+def test_prometheus_scrapes_every_service_from_the_monitoring_namespace_only(name, port):
+    [workload] = [d for d in WORKLOADS.values() if d["metadata"]["name"] == name]
+    annotations = workload["spec"]["template"]["metadata"]["annotations"]
+    assert annotations == {"prometheus.io/scrape": "true", "prometheus.io/port": str(port),
+                           "prometheus.io/path": "/metrics"}
+    [container] = containers(workload)
+    assert port in {p["containerPort"] for p in container["ports"]}
+    assert MONITORING in allowed_sources(name, port)
+    if name in ("console", "notifier"):  # a port of their own: Prometheus is all that reaches it
+        assert allowed_sources(name, port) == [MONITORING]
+        config = DOCS["config.yml:ConfigMap/enrollment-config"]["data"]
+        assert config[f"{'CONSOLE' if name == 'console' else 'NOTIFY'}_METRICS_PORT"] == str(port)
+        assert config["METRICS_HOST"] == "0.0.0.0"
+    # the console's public port (the Ingress's) is not the metrics port
+    assert MONITORING not in allowed_sources("console", 5080)

@@ -338,3 +338,13 @@ def test_access_logs_keep_no_query_string(edge):
     log = (edge.prefix / "access.log").read_text()
     assert "/webhooks/wechat/webhook" in log and "/conversations/web:abc/tracker" in log
     assert secret not in log and "?" not in log
+
+
+def test_no_server_of_the_edge_serves_the_metrics(edge):
+    """Prometheus scrapes the pods from the monitoring namespace; through nginx, public or internal,
+    /metrics is refused before it reaches a replica."""
+    for base in (edge.public, edge.internal):
+        for path in ("/metrics", "/metrics/", "/metrics?format=prometheus", "/webhooks/webchat/../../metrics"):
+            status, seen = edge.call(base + path)
+            assert status == 404 and seen == {}, (base, path)
+    assert edge.call(edge.internal + "/status")[0] == 200  # while the rest of the API goes through

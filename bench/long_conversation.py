@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -106,6 +107,10 @@ def serve_and_run(model: Path, turns: int, keep_serving: bool = False) -> dict:
                        "SQLALCHEMY_SILENCE_UBER_WARNING": "1"})
     from bot.ops import launcher
 
+    def on_signal(signum, frame):  # noqa: ARG001 - a SIGTERM stops the servers too (the launcher's finally)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
     saved_model, launcher.MODEL = launcher.MODEL, model
     launcher.STARTUP_TIMEOUT_S = max(launcher.STARTUP_TIMEOUT_S, 900)  # a busy machine starts slowly
     try:

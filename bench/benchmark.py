@@ -10,7 +10,9 @@ One run, everything bounded and on loopback only:
 3. both driven by the same aiohttp client through POST /webhooks/rest/webhook, closed loop, no think
    time: conversations one at a time, then 10 and 50 at once. The baseline says hello / great / bye
    five times per conversation (15 turns); this assistant gets whole bilingual enrollments (16 turns,
-   a fresh valid ID number each) that write to the enrollment store.
+   a fresh valid ID number each) that write to the enrollment store;
+4. then the long-conversation curve (bench/long_conversation.py): ONE conversation of 300 turns with
+   each bot (this assistant: plan questions), p50 per 50 turns and last / first.
 
 Reports p50/p95/p99 turn latency, messages per second, peak resident memory (VmHWM) of every server
 process and its children, peak memory and wall time of training; writes bench/results/bench.json,
@@ -41,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.conversations import enrollment_conversation, free_port  # noqa: E402 - after the path is set
 from bench.load import run_load  # noqa: E402
+from bench.long_conversation import PLAN_QUESTIONS, run_long  # noqa: E402
 from bench.processes import peak_memory, timed_run  # noqa: E402
 from bench.report import RESULTS, TARGETS, verdicts, write_results  # noqa: E402
 
@@ -102,9 +105,10 @@ def bench_baseline(scratch: Path) -> dict:
         startup_s = round(time.monotonic() - started, 1)
         load = run_load(f"http://127.0.0.1:{port}/webhooks/rest/webhook",
                         lambda: (BASELINE_SCRIPT, None), warmup=2)
+        long = run_long(f"http://127.0.0.1:{port}/webhooks/rest/webhook", BASELINE_SCRIPT)
         memory = [peak_memory("Rasa server", process.pid)]
     return {"name": "baseline (rasa init starter)", "training": training, "startup_s": startup_s,
-            "memory": memory, **load}
+            "memory": memory, "long_conversation": long, **load}
 
 
 def bench_assistant(scratch: Path, model: Optional[Path] = None, config: Optional[Path] = None) -> dict:
@@ -137,13 +141,14 @@ def bench_assistant(scratch: Path, model: Optional[Path] = None, config: Optiona
             startup_s = round(time.monotonic() - started, 1)
             load = run_load(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
                             lambda: enrollment_conversation(next(counter)), warmup=2)
+            long = run_long(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", PLAN_QUESTIONS)
             memory = [peak_memory(s.name, s.process.pid) for s in services if s.process]
     finally:
         launcher.MODEL = saved_model
         os.environ.clear()
         os.environ.update(saved)
     return {"name": "this assistant", "training": training, "startup_s": startup_s, "memory": memory,
-            "stored_enrollments": count_enrollments(data_dir / "enrollment.db"), **load}
+            "long_conversation": long, "stored_enrollments": count_enrollments(data_dir / "enrollment.db"), **load}
 
 
 def count_enrollments(db: Path) -> dict:

@@ -12,6 +12,7 @@ TARGETS = {
     "p95_ratio_10": 1.2,              # p95 at 10 concurrent conversations / the baseline's
     "training_s": 300.0,              # full training of this assistant
     "rasa_server_peak_rss_mb": 1536.0,  # the Rasa server (process and children), VmHWM
+    "long_conversation_ratio": 1.2,   # p50 over turns 251–300 / over turns 1–50, one conversation
 }
 
 def ratio(a: Optional[float], b: Optional[float]) -> Optional[float]:
@@ -32,6 +33,8 @@ def verdicts(base: dict, ours: dict) -> list[dict]:
          TARGETS["training_s"], " s"),
         ("Rasa server peak RSS (VmHWM, with children)", "≤ 1536 MB", rasa_mem,
          TARGETS["rasa_server_peak_rss_mb"], " MB"),
+        ("p50 over turns 251–300 / turns 1–50, one long conversation", "≤ 1.2×",
+         (ours.get("long_conversation") or {}).get("last_over_first"), TARGETS["long_conversation_ratio"], "×"),
     ]
     return [{"target": name, "limit": limit, "measured": value, "unit": unit,
              "pass": value is not None and value <= bound} for name, limit, value, bound, unit in checks]
@@ -68,11 +71,41 @@ def markdown(result: dict) -> str:
     lines += [f"| whole enrollments that succeeded (measured levels) | — | {done} of {total} |",
               f"| enrollments in the store (incl. 2 warm-up) | — | "
               f"{', '.join(f'{n} {status}' for status, n in stored.items()) or 'none'} |", "",
-              "| target | limit | measured | verdict |", "|---|---|---|---|"]
+              *long_table(base, ours), "| target | limit | measured | verdict |", "|---|---|---|---|"]
     for v in result["verdicts"]:
         lines.append(f"| {v['target']} | {v['limit']} | {v['measured']}{v['unit']} | "
                      f"{'PASS' if v['pass'] else 'FAIL'} |")
     return "\n".join(lines) + "\n"
+
+
+def long_table(base: dict, ours: dict) -> list[str]:
+    """The long-conversation curve: p50 per 50 turns of one conversation, each bot (bench/long_conversation.py)."""
+    rows = [(label, r["long_conversation"]) for label, r in (("baseline", base), ("this assistant", ours))
+            if r.get("long_conversation")]
+    if not rows:
+        return []
+    windows = [w["turns"] for w in rows[0][1]["windows"]]
+    lines = ["One conversation of 300 turns (this assistant: plan questions; baseline: hello / great / bye), "
+             "p50 ms per 50 turns:", "",
+             f"| bot | {' | '.join(windows)} | last / first | errors |", "|---" * (len(windows) + 3) + "|"]
+    for label, curve in rows:
+        cells = " | ".join(str(w["p50_ms"]) for w in curve["windows"])
+        lines.append(f"| {label} | {cells} | {curve['last_over_first']}× | "
+                     f"{len(curve['errors']) + curve['empty_replies']} |")
+    return lines + [""]
+
+
+def long_chart(axis, result: dict) -> None:
+    for label, key, colour in (("baseline", "baseline", "grey"), ("this assistant", "assistant", "tab:blue")):
+        curve = result[key].get("long_conversation")
+        if curve:
+            axis.plot([50 * (i + 1) for i in range(len(curve["windows"]))],
+                      [w["p50_ms"] or 0 for w in curve["windows"]], marker="o", color=colour, label=label)
+    axis.set_xlabel("turn of one conversation (p50 of each 50)")
+    axis.set_ylabel("turn latency p50 (ms)")
+    axis.set_ylim(bottom=0)
+    axis.set_title("One long conversation")
+    axis.legend(fontsize=8)
 
 
 def chart(result: dict, path: Path) -> None:
@@ -84,7 +117,7 @@ def chart(result: dict, path: Path) -> None:
     base, ours = result["baseline"]["levels"], result["assistant"]["levels"]
     labels = [level["level"] for level in ours]
     x = range(len(labels))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, (left, right, long) = plt.subplots(1, 3, figsize=(16, 4.2))
     width = 0.14
     for i, (pct, shade) in enumerate((("p50_ms", 0.45), ("p95_ms", 0.7), ("p99_ms", 0.95))):
         left.bar([p - 0.375 + i * 0.15 for p in x], [level[pct] or 0 for level in base], width,
@@ -104,6 +137,7 @@ def chart(result: dict, path: Path) -> None:
     right.set_ylabel("messages per second")
     right.set_title("Throughput")
     right.legend(fontsize=8)
+    long_chart(long, result)
     fig.suptitle(f"make bench, {result['when']}", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -20,7 +20,8 @@ LOADED_BY_NAME = {
     "jieba": "Rasa's JiebaTokenizer (config.yml, bot/rasa/nlu/) imports it; Rasa does not declare it",
     "psycopg2-binary": "SQLAlchemy loads it for DATABASE_URL=postgresql+psycopg2://... (the production store)",
 }
-TOOLS = {"pytest", "pytest-asyncio", "hypothesis", "playwright", "kubernetes-validate", "pip-tools", "ruff", "mypy"}
+TOOLS = {"pytest", "pytest-asyncio", "hypothesis", "playwright", "kubernetes-validate", "pip-tools", "ruff", "mypy",
+         "py-spy"}
 
 
 def canonical(name: str) -> str:

@@ -193,3 +193,62 @@ def test_a_failed_write_of_the_conversation_store_never_logs_its_values(store):
         # (PostgreSQL's own error text quotes the statement psycopg2 sent, values included; our checks
         # run before any write, so such an error is not expected in practice: see the README.)
         assert PHONE not in str(failure.value)
+
+
+async def test_a_long_conversation_is_read_back_as_rasa_reads_it_every_event_once_and_in_order(store):
+    """Each turn starts from the store (as the Rasa server's does): after 120 turns in two sessions, the
+    store holds every message once and in order, the first answer is still known, and what it reads back
+    is what Rasa's own SQL store would read (the latest session for a turn, every session for the API)."""
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    tracker = new_tracker()
+    turn(tracker, "她叫王秀英", ("member_name", "王秀英"))
+    said = ["她叫王秀英"]
+    for n in range(120):
+        if n == 60:  # a new session carries the answers over, as action_session_start does
+            for event in (ActionExecuted("action_session_start"), SessionStarted(), SlotSet("member_name", "王秀英"),
+                          ActionExecuted("action_listen")):
+                tracker.update(event)
+        turn(tracker, f"等待期多久？第{n}次", bot=f"等待期是90天。第{n}次")
+        said.append(f"等待期多久？第{n}次")
+        await store.save(tracker)
+        tracker = await store.retrieve(tracker.sender_id)
+
+    kept = stored_events(store, tracker.sender_id)
+    assert [e["text"] for e in kept if e["event"] == "user"] == said
+    assert [e["text"] for e in kept if e["event"] == "bot"] == [f"等待期是90天。第{n}次" for n in range(120)]
+    assert tracker.get_slot("member_name") == "王秀英"
+    for every_session in (False, True):
+        rasa_reads = await SQLTrackerStore._retrieve(store, tracker.sender_id, every_session)
+        ours = await store._retrieve(tracker.sender_id, every_session)
+        assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in rasa_reads.events]
+        assert ours.current_slot_values() == rasa_reads.current_slot_values()
+    assert len((await store.retrieve_full_tracker(tracker.sender_id)).events) == len(kept)
+
+
+def test_events_read_back_are_the_events_rasa_reads_back_of_every_kind():
+    """The store's reading of stored events (bot.rasa.tracker_store.deserialised) against Rasa's own,
+    for every kind of event a conversation can hold."""
+    from datetime import datetime
+
+    from rasa.shared.core import events as rasa_events
+
+    from bot.rasa.tracker_store import deserialised
+
+    kinds = [
+        ActionExecuted("action_session_start"), SessionStarted(), SlotSet("member_name", "王秀英"),
+        UserUttered("等待期多久", {"name": "faq", "confidence": 0.9}, [{"entity": "x", "value": "y"}],
+                    {"text": "等待期多久", "response_selector": {}}),
+        rasa_events.DefinePrevUserUtteredFeaturization(False), BotUttered("90天", {"elements": None}, {"a": 1}),
+        rasa_events.ActiveLoop("enrollment_form"), rasa_events.LoopInterrupted(True),
+        rasa_events.ActionExecutionRejected("enrollment_form"), rasa_events.UserUtteranceReverted(),
+        rasa_events.ActionReverted(), rasa_events.FollowupAction("action_listen"),
+        rasa_events.ConversationPaused(), rasa_events.ConversationResumed(), rasa_events.AllSlotsReset(),
+        rasa_events.ReminderScheduled("remind", datetime(2026, 11, 28, 9, 0), name="r1"),
+        rasa_events.ReminderCancelled(name="r1"), rasa_events.AgentUttered("a staff reply"),
+        rasa_events.EntitiesAdded([{"entity": "x", "value": "y"}]), rasa_events.Restarted(),
+    ]
+    stored = [event.as_dict() for event in kinds] + [{"event": None}, {"no": "event"}]
+    ours, rasas = deserialised(stored), rasa_events.deserialise_events(stored)
+    assert [e.as_dict() for e in ours] == [e.as_dict() for e in rasas]
+    assert [type(e) for e in ours] == [type(e) for e in kinds]

@@ -123,13 +123,6 @@ async def wechat_push(http, public: str, openid: str, text: str) -> str:
         return response.headers.get("X-Upstream", "")
 
 
-async def replica_of(http, router: str, sender: str) -> str:
-    """The replica the router sends `sender`'s HTTP API calls to: a path Rasa does not serve, under the
-    sender's /conversations/ path, hashed as every call about the conversation is (sticky-maps.conf)."""
-    async with http.get(f"{router}/conversations/{sender}/where") as response:
-        return response.headers.get("X-Upstream", "")
-
-
 def socket_replicas(access_log: Path, route: str) -> set[str]:
     """The replicas that served the socket.io requests routed by `route`, from the router's access log."""
     found = set()

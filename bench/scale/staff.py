@@ -16,7 +16,8 @@ from typing import Optional
 
 from bench.conversations import free_port
 from bench.scale.cluster import Cluster, start
-from bench.scale.families import FakeWeChatAPI, WebChatUser, replica_of, socket_replicas, wechat_push
+from bench.scale.families import FakeWeChatAPI, WebChatUser, socket_replicas, wechat_push
+from bench.scale.router import replica_for
 from bot.ops import launcher
 from bot.ops.launcher import Service
 
@@ -50,7 +51,7 @@ def start_console(cluster: Cluster, rasa_port: int) -> tuple[str, str]:
 class Handover:
     channel: str                 # "web chat" or "WeChat"
     sender: str
-    routed_to: str = ""          # the replica the router sends this sender to
+    routed_to: str = ""          # the replica the router hashes this sender onto (router.replica_for)
     served_by: set = field(default_factory=set)  # the replicas that took its socket.io requests / pushes
     ticket: int = 0
     reply: str = ""
@@ -84,7 +85,7 @@ class StaffMember:
         async with self.http.get(f"{self.console}/queue.json") as response:
             return {t["id"] for t in (await response.json())["waiting"]}
 
-    async def post(self, path: str, form: Optional[dict] = None, attempts: int = 2) -> tuple[int, str]:
+    async def post(self, path: str, form: Optional[dict] = None, attempts: int = 3) -> tuple[int, str]:
         """A form's POST as the page sends it; a 502 (Rasa did not answer) is tried again, as a person
         would click again. Returns the status and where the console sent the browser next."""
         for attempt in range(attempts):
@@ -99,18 +100,14 @@ class StaffMember:
         await self.http.close()
 
 
-async def on_replica(http, router: str, replica: str, make_sender, count: int) -> list[str]:
-    """`count` fresh senders that the router puts on `replica` (as its sticky hash does: probed)."""
+def on_replica(port: int, rasa_ports: list[int], make_key, count: int) -> list[str]:
+    """`count` fresh sticky keys that the router hashes onto the replica on `port` (router.replica_for)."""
     found: list[str] = []
-    if not count:
-        return found
-    for _ in range(50 * count):
-        sender = make_sender()
-        if (await replica_of(http, router, sender)).endswith(replica):
-            found.append(sender)
-            if len(found) == count:
-                return found
-    raise RuntimeError(f"no {count} senders found that the router puts on {replica}")
+    while len(found) < count:
+        key = make_key()
+        if replica_for(key, rasa_ports) == port:
+            found.append(key)
+    return found
 
 
 async def tickets_for(cluster: Cluster, handovers: list[Handover]) -> None:
@@ -145,23 +142,18 @@ async def staff_replies(cluster: Cluster, console: tuple[str, str], wechat: Fake
     import aiohttp
 
     replica = f"127.0.0.1:{families_on}"
-    users: list[WebChatUser] = []
+    users = [WebChatUser(route) for route in on_replica(families_on, cluster.rasa_ports,
+                                                        lambda: secrets.token_hex(8), webchat)]
+    openids = on_replica(families_on, cluster.rasa_ports, lambda: f"oScale{tag}{secrets.token_hex(6)}", wechats)
     staff = StaffMember(console[0])
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as http:
         try:
-            routes = await on_replica(http, cluster.router, replica,
-                                      lambda: "web:" + secrets.token_hex(8) + "0" * 48, webchat)
-            openids = await on_replica(http, cluster.router, replica,
-                                       lambda: f"wx:oScale{tag}{secrets.token_hex(6)}", wechats)
-            users = [WebChatUser(route[4:20]) for route in routes]
-            handovers = [Handover("web chat", await user.open(cluster.public)) for user in users]
+            handovers = [Handover("web chat", await user.open(cluster.public), routed_to=replica) for user in users]
             for user in users:
                 await user.say(ASK_FOR_A_PERSON)
-            for sender in openids:
-                pushed = await wechat_push(http, cluster.public, sender[3:], ASK_FOR_A_PERSON)
-                handovers.append(Handover("WeChat", sender, served_by={pushed}))
-            for handover in handovers:
-                handover.routed_to = await replica_of(http, cluster.router, handover.sender)
+            for openid in openids:
+                pushed = await wechat_push(http, cluster.public, openid, ASK_FOR_A_PERSON)
+                handovers.append(Handover("WeChat", f"wx:{openid}", routed_to=replica, served_by={pushed}))
             await tickets_for(cluster, handovers)
             await staff.log_in(STAFF_USERNAME, console[1])
             listed = await staff.waiting()

@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from bench.conversations import free_port
-from bench.scale.router import router_config
+from bench.scale.router import replica_for, router_config
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -194,6 +194,8 @@ def test_the_router_is_sticky_per_sender_and_moves_a_stopped_replicas_senders(tm
         senders = [f"sender-{n}" for n in range(40)]
         placed = {s: replica_of(router, s) for s in senders}
         assert set(placed.values()) == set(ports)  # both replicas get senders
+        # The scale test places its families with nginx's own ring, computed (bench/scale/router.py).
+        assert placed == {s: replica_for(s, ports) for s in senders}
         for sender in senders[:10]:  # the same replica every time, for REST and for the HTTP API
             assert {replica_of(router, sender) for _ in range(3)} == {placed[sender]}
             assert replica_of(router, sender, via="path") == placed[sender]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 WECHAT_TOKEN, WECHAT_APP_ID = "scale-wechat-token", "wx-scale-app"
+REQUEST_TIMEOUT_S = 60  # one socket.io request, as enrollers.REQUEST_TIMEOUT_S is one REST turn
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*{}\[\]()#+\-.!_>~|])")
 
 
@@ -74,7 +75,9 @@ class WebChatUser:
         import socketio
 
         self.route = route
-        self.client = socketio.AsyncClient(reconnection=False)
+        # engine.io's own default gives a request 5 s, which a replica under the main wave's load (or a
+        # shared machine's) can exceed on the handshake; the widget's socket.io-client waits 20 s.
+        self.client = socketio.AsyncClient(reconnection=False, request_timeout=REQUEST_TIMEOUT_S)
         self.received: list[tuple[float, str]] = []
         self.session: asyncio.Future = asyncio.get_running_loop().create_future()
         self.client.on("session_confirm", self._confirmed)

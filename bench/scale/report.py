@@ -9,7 +9,11 @@ def markdown(result: dict) -> str:
              "the kill | resent turns, p95 ms | events lost | duplicates | enrollments stored | staff replies "
              "delivered |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    staff = [delivered(result.get("staff", {}).get("during the main wave", {})), "–", "–"]
+    control = result.get("staff", {}).get("without the client manager", {})
+    staff = [delivered(result.get("staff", {}).get("during the main wave", {})), "–",
+             "error" if "error" in control else "–" if not control else
+             f"control without the client manager: web chat {control['web chat']['delivered']}/"
+             f"{control['web chat']['conversations']} (want 0)"]
     for r, replies in zip(rows, staff):
         lines.append(f"| {r['phase']} | {r['replicas']} | {r['users']} ({r['zh_users']}/{r['en_users']}) | "
                      f"{r['turns']} | {r['p50_ms']} | {r['p95_ms']} | {r['errors']} ({r['errors_of_the_kill']}) | "
@@ -76,8 +80,9 @@ def staff_lines(result: dict) -> list[str]:
         for channel in ("web chat", "WeChat"):
             r = staff[channel]
             if r["conversations"]:
+                slowest = f"slowest {r['delivery_ms_max']} ms; " if r["delivery_ms_max"] is not None else ""
                 parts.append(f"{channel}: staff replies delivered {r['delivered']}/{r['conversations']} (the "
-                             f"console said sent for {r['replies_sent']}; slowest {r['delivery_ms_max']} ms; "
+                             f"console said sent for {r['replies_sent']}; {slowest}"
                              f"every request of these families served by {', '.join(r['served_by'])})")
         lines.append(f"- staff replies {phase}: families on {where.get('families_on')}, the console's Rasa "
                      f"calls to {where.get('console_reaches')}, looked for up to {staff['looked_for_s']} s; "

@@ -177,8 +177,19 @@
     return widgetLoaded;
   }
 
-  // The session this browser keeps, in the socket.io URL: nginx routes the connection by it, onto the
-  // replica that the replies pushed to this conversation go to (deploy/nginx/sticky-maps.conf).
+  // A first visit's route key: 16 random hex digits, picked once per page.
+  var firstVisitRoute = null;
+
+  function newRouteKey() {
+    var bytes = new Uint8Array(8);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  // The session this browser keeps, in the socket.io URL: nginx routes the connection by its first 16
+  // digits (its route key), onto the replica that the replies pushed to this conversation go to
+  // (deploy/nginx/sticky-maps.conf). A first visit has no session yet: it sends a route key of its own,
+  // and the server issues the session starting with it, so even the first connection lands there.
   function socketUrl() {
     var kept = null;
     try {
@@ -187,7 +198,11 @@
       kept = null;
     }
     var session = kept && kept.session_id;
-    return staticBase.origin + (/^[0-9a-f]{64}$/.test(session || "") ? "/?session=" + session : "");
+    if (/^[0-9a-f]{64}$/.test(session || "")) {
+      return staticBase.origin + "/?session=" + session;
+    }
+    firstVisitRoute = firstVisitRoute || newRouteKey();
+    return staticBase.origin + "/?session=" + firstVisitRoute;
   }
 
   function render() {

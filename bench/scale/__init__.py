@@ -14,15 +14,24 @@ What it starts (all children of this process, stopped again at the end; loopback
 - its own PostgreSQL database `enrollment_scale` (dropped and created again at start) for both the
   tracker store and the enrollment store, and its own Redis database number (flushed at start).
 
+The fake WeChat API (at the network edge: it records what the assistant sends) runs in this process,
+and the support console (`python -m bot.console`) as one more child, its Rasa calls going straight to
+replica 2, with a staff account of its own.
+
 Then, through the router's internal REST channel (the integrator key, and the `X-Sender-Id` header, as
 integrators must send them):
 
 1. the main wave: USERS simulated enrollers at once (half Chinese, half English, each a whole enrollment
    with a member of its own: bench/conversations.py), each waiting a think time between turns, so the
-   offered load stays near what the machine serves instead of piling up;
+   offered load stays near what the machine serves instead of piling up. Meanwhile 4 web chat and 4
+   WeChat families on replica 1 (socket.io and signed pushes through the router's public port) ask for
+   a person, and a staff member claims and replies to each through the console's HTTP routes; every
+   reply must reach its family, counted at the family's end (staff.py, families.py);
 2. the SIGTERM wave: more enrollers; once a share of their turns is done, one Rasa replica gets SIGTERM
    (what Kubernetes sends) and the router moves its senders to the other;
-3. the SIGKILL wave: that replica started again, more enrollers, and it gets SIGKILL (a crash, an OOM
+3. the SIGKILL wave: that replica started again, this time with the web chat's Redis client manager off
+   (WEBCHAT_CLIENT_MANAGER=memory), which first serves as the negative control: the console's reply to
+   a web chat family on replica 1 must reach nobody. Then more enrollers, and it gets SIGKILL (a crash, an OOM
    kill) mid-turn. Its in-flight turns fail (a 502 or a reset) and are sent again with the same
    message id (bot/channels/rest.py answers a message once), to the survivor, which may take the
    conversation's lock within seconds (bot/rasa/lock_store.py): the p95 of those resent turns must
@@ -38,7 +47,8 @@ else. It prints the table, writes bench/results/scale.{json,md} and exits 1 when
 One job per module: router.py (nginx and its config), cluster.py (databases, secrets, starting the
 services), enrollers.py (the simulated enrollers, the waves, the kill), tracker_check.py (reading the
 trackers back and comparing them exactly with what was sent, as the private store keeps it),
-api_auth.py, figures.py (one wave's figures), verdict.py (the checks), report.py (the table) and
+api_auth.py, staff.py (the console, the staff member, the replies counted), families.py (the web chat
+and WeChat families and the fake WeChat API), figures.py (one wave's figures), verdict.py (the checks), report.py (the table) and
 run.py (the command line and the run).
 """
 from pathlib import Path

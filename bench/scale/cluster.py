@@ -11,6 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 from bench.conversations import free_port, post_message
 from bench.scale.router import nginx_binary, router_config
@@ -22,6 +23,10 @@ POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER = "127.0.0.1", 5432, "postgres"
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 13
 RASA_PORTS, ACTION_PORTS, ROUTER_PORT = (5105, 5106), (5155, 5156), 8180
 REST_INTEGRATOR = "scale"
+# How long the replicas may take to load the model (the launcher allows 240 s). Start-up is not what this
+# test measures, and on a 2-core machine shared with other work (other Rasa servers, a training; load
+# average 13) a replica was seen still loading its model after 8 minutes; in CI it takes about one.
+STARTUP_TIMEOUT_S = 900
 
 
 @dataclass
@@ -168,10 +173,12 @@ def environment(scratch: Path, database_url: str, actions_url: str, db_name: str
 
 
 def start_cluster(scratch: Path, replicas: int = 2, db_name: str = DB_NAME, redis_db: int = REDIS_DB,
-                  ports: tuple = (RASA_PORTS, ACTION_PORTS, ROUTER_PORT)) -> Cluster:
+                  ports: tuple = (RASA_PORTS, ACTION_PORTS, ROUTER_PORT), extra_env: Optional[dict] = None
+                  ) -> Cluster:
     """Databases reset, the router, one action server per replica, the replicas (the first alone until
-    it has created the tracker table), every replica serving a model. The caller stops cluster.children
-    (launcher.stop); when this raises, what it started is stopped already."""
+    it has created the tracker table), every replica serving a model; `extra_env` added to every
+    child's settings (the fake WeChat API's). The caller stops cluster.children (launcher.stop); when
+    this raises, what it started is stopped already."""
     import os
 
     rasa_ports = [port_or_free(p) for p in list(ports[0])[:replicas]]
@@ -180,6 +187,7 @@ def start_cluster(scratch: Path, replicas: int = 2, db_name: str = DB_NAME, redi
     print(f"PostgreSQL database {db_name} (dropped, created, migrated), Redis db {redis_db} (flushed)", flush=True)
     database_url = reset_databases(db_name, redis_db)
     env = environment(scratch, database_url, f"http://127.0.0.1:{actions_port}/webhook", db_name, redis_db)
+    env.update(extra_env or {})
     os.environ.update(env)  # the launcher's commands and child_environment read them
     cluster = Cluster(scratch, env, database_url, f"http://127.0.0.1:{public_port}",
                       f"http://127.0.0.1:{internal_port}", rasa_ports)
@@ -208,7 +216,7 @@ def start_services(cluster: Cluster, rasa_ports: list[int], action_ports: list[i
         cluster.children.append(start(rasa, env, cluster.logs))
         if n == 0:
             wait_for_tracker_table(rasa, db_name)
-    launcher.wait_until_ready(cluster.children)
+    launcher.wait_until_ready(cluster.children, STARTUP_TIMEOUT_S)
     check_models_loaded(rasa_ports, cluster.env["RASA_API_TOKEN"])
 
 

@@ -2,8 +2,10 @@
 local Rasa replicas and action servers, its config written into a scratch folder."""
 from __future__ import annotations
 
+import bisect
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,3 +106,19 @@ def nginx_binary() -> str:
 def nginx_version() -> str:
     out = subprocess.run([nginx_binary(), "-v"], capture_output=True, text=True)
     return (out.stderr or out.stdout).strip().rsplit("/", 1)[-1]
+
+
+def replica_for(key: str, rasa_ports: list[int]) -> int:
+    """The Rasa port that the router's `hash $sticky_key consistent` picks for `key` while every replica is
+    up: nginx's ketama ring (ngx_http_upstream_hash_module.c: 160 points per server, each the CRC32 of
+    "host\\0port" and the previous point's 4 bytes; a key goes to the first point at or after its CRC32),
+    computed here so the test can choose where a family lands without asking the (busy) replicas."""
+    ring: dict[int, int] = {}
+    for port in rasa_ports:
+        base, previous = b"127.0.0.1\0" + str(port).encode(), 0
+        for _ in range(160):
+            previous = zlib.crc32(base + previous.to_bytes(4, "little"))
+            ring.setdefault(previous, port)
+    points = sorted(ring.items())
+    at = bisect.bisect_left([point for point, _ in points], zlib.crc32(key.encode()))
+    return points[at % len(points)][1]

@@ -69,3 +69,37 @@ def resent_checks(row: dict) -> list[str]:
     if row["resent_p95_ms"] >= RESENT_P95_LIMIT_MS:
         return [f"{row['phase']}: p95 of the resent turns {row['resent_p95_ms']} ms (want < {RESENT_P95_LIMIT_MS})"]
     return []
+
+
+def staff_checks(staff: dict, rasa_ports: list[int]) -> list[str]:
+    """Every staff reply of the main wave reached its family (counted at the family's end), each family
+    was on the replica the console's calls did not reach; without the client manager, none arrived."""
+    families_on, console_on = (f"127.0.0.1:{p}" for p in (rasa_ports[0], rasa_ports[-1]))
+    failed = []
+    for phase, result in staff.items():
+        if "error" in result:
+            failed.append(f"staff {phase}: {result['error']}")
+            continue
+        for channel in ("web chat", "WeChat"):
+            r = result[channel]
+            if r["conversations"] and (r["routed_to"] != [families_on] or r["served_by"] != [families_on]):
+                failed.append(f"staff {phase}, {channel}: families routed to {r['routed_to']}, served by "
+                              f"{r['served_by']} (want only {families_on}, not {console_on})")
+            if r["tickets"] != r["conversations"] or r["tickets_in_the_queue"] != r["conversations"]:
+                failed.append(f"staff {phase}, {channel}: {r['tickets']} tickets, {r['tickets_in_the_queue']} "
+                              f"in the console's queue, of {r['conversations']} handed-over conversations")
+            if r["replies_sent"] != r["conversations"]:
+                failed.append(f"staff {phase}, {channel}: the console sent {r['replies_sent']} of "
+                              f"{r['conversations']} replies ({r['console_answers']})")
+    main = staff.get("during the main wave", {})
+    for channel in ("web chat", "WeChat"):
+        r = main.get(channel)
+        if r is not None and (not r["conversations"] or r["delivered"] != r["conversations"]):
+            failed.append(f"staff replies delivered ({channel}): {r['delivered']}/{r['conversations']}")
+    control = staff.get("without the client manager", {}).get("web chat")
+    if control is None:
+        failed.append("the negative control (no client manager on the console's replica) did not run")
+    elif control["delivered"] != 0 or control["replies_sent"] != 1:
+        failed.append(f"negative control: {control['delivered']} of {control['replies_sent']} replies sent "
+                      "arrived without the client manager (want 0 of 1: the check would not catch the bug)")
+    return failed

@@ -17,6 +17,11 @@ It differs from Rasa's own socket.io channel where that one is wrong or unsafe f
 - session ids are issued by the server: 32 random hex digits and their HMAC under WEBCHAT_SESSION_KEY
   (32 more), so a page may come back to its own session but cannot make one up or pick another's; a
   requested id that is not signed gets a new session;
+- the first 16 of the random digits are the session's route key, what nginx hashes every request of the
+  conversation on (deploy/nginx/sticky-maps.conf): a first visit picks one before it connects and sends
+  it as `?session=<route key>` (web/embed.js), and the session issued to that connection starts with it,
+  so the handshake, the later turns, the replies pushed to `web:<session>` and a reload all land on
+  one replica;
 - a socket.io connection from a page whose Origin is neither this site nor one listed in RASA_CORS is
   refused (Rasa's channel turns python-socketio's check off with `cors_allowed_origins=[]` and checks
   nothing; the CORS headers themselves stay Rasa's --cors);
@@ -35,6 +40,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage, decode_bearer_token
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
@@ -56,6 +62,8 @@ MAX_MESSAGE_CHARS = 2000
 _SESSION_ID = re.compile(r"[0-9a-f]{64}")  # 32 random hex digits, then their signature
 SESSION_RANDOM_BYTES = 16
 SESSION_SIGNATURE_CHARS = 32
+ROUTE_KEY_CHARS = 16  # the random part's first digits: nginx's sticky key for the conversation
+_HANDSHAKE_SESSION = re.compile(r"[0-9a-f]{16}(?:[0-9a-f]{48})?")  # a route key, or a whole session id
 
 
 class SessionIds:
@@ -70,8 +78,11 @@ class SessionIds:
         digest = hmac.new(self._key, b"webchat-session:" + random_part.encode("ascii"), hashlib.sha256)
         return digest.hexdigest()[:SESSION_SIGNATURE_CHARS]
 
-    def issue(self) -> str:
-        random_part = secrets.token_hex(SESSION_RANDOM_BYTES)
+    def issue(self, route_key: str = "") -> str:
+        """A new session id; its random part starts with `route_key` (16 hex digits) when given one."""
+        if not re.fullmatch(f"[0-9a-f]{{{ROUTE_KEY_CHARS}}}", route_key):
+            route_key = secrets.token_hex(ROUTE_KEY_CHARS // 2)
+        random_part = route_key + secrets.token_hex(SESSION_RANDOM_BYTES - ROUTE_KEY_CHARS // 2)
         return random_part + self._signature(random_part)
 
     def issued(self, session_id: Any) -> bool:
@@ -85,12 +96,23 @@ def session_key() -> str:
     return settings.secret_from_file("WEBCHAT_SESSION_KEY", "webchat-session.key", lambda: secrets.token_hex(32))
 
 
+def route_key(environ: Dict[str, Any]) -> str:
+    """The route key the connection's handshake was routed by: the first 16 hex digits of its
+    `?session=` (a first visit's fresh key, or a kept session id), or "" (nginx used the address)."""
+    values = parse_qs(environ.get("QUERY_STRING") or "").get("session") or [""]
+    return values[0][:ROUTE_KEY_CHARS] if _HANDSHAKE_SESSION.fullmatch(values[0]) else ""
+
+
 def client_manager() -> Optional[Any]:
     """python-socketio's AsyncRedisManager on the shared Redis (settings.shared_redis_url), or None (one
-    process: the in-memory default). The channel is named after the database number, so deployments
-    sharing one Redis server stay apart (pub/sub ignores database numbers)."""
+    process: the in-memory default; also when WEBCHAT_CLIENT_MANAGER is memory). The channel is named
+    after the database number, so deployments sharing one Redis server stay apart (pub/sub ignores
+    database numbers)."""
+    choice = settings.get("WEBCHAT_CLIENT_MANAGER").strip().lower()
+    if choice not in ("auto", "memory"):
+        raise ValueError(f"WEBCHAT_CLIENT_MANAGER={choice!r}: auto or memory")
     url = settings.shared_redis_url()
-    if not url:
+    if not url or choice == "memory":
         return None
     from socketio import AsyncRedisManager
 
@@ -239,8 +261,8 @@ class WebChatInput(SocketIOInput):
             requested = data.get("session_id") if isinstance(data, dict) else None
             if self.session_persistence and self.sessions.issued(requested):
                 session_id = requested
-            else:
-                session_id = self.sessions.issue()
+            else:  # on the route nginx took to this replica, as every later request of it will
+                session_id = self.sessions.issue(route_key(sio.get_environ(sid, namespace=namespace) or {}))
             sender_id = SENDER_PREFIX + session_id
             previous = (await sio.get_session(sid, namespace=namespace)).get("sender_id")
             if previous and previous != sender_id:

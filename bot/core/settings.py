@@ -50,6 +50,11 @@ SETTINGS: dict[str, Setting] = {
                 "Key that signs the web chat session ids the server issues, so a client cannot pick "
                 "another's conversation; generated into DATA_DIR/webchat-session.key when empty; "
                 "production must set it (the same on every replica)."),
+        Setting("WEBCHAT_CLIENT_MANAGER", "auto",
+                "auto: with REDIS_HOST set, python-socketio's Redis client manager carries every web chat "
+                "emit to the replica holding the user's connection (needed with several replicas); "
+                "memory: this process only (one replica; a reply pushed to another replica reaches "
+                "nobody)."),
         Setting("REST_INTEGRATOR_KEYS", "",
                 "REST integrators and their keys, space-separated name:key pairs (e.g. partner-a:KEY); a "
                 "REST call must send Authorization: Bearer KEY and its sender becomes rest:<name>:<sender>. "

@@ -113,8 +113,9 @@ def answers(url: str) -> bool:
         return False
 
 
-def wait_until_ready(started: list[Service]) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+def wait_until_ready(started: list[Service], timeout_s: Optional[float] = None) -> None:
+    timeout_s = STARTUP_TIMEOUT_S if timeout_s is None else timeout_s
+    deadline = time.monotonic() + timeout_s
     pending = list(started)
     while pending:
         for service in list(pending):
@@ -125,7 +126,7 @@ def wait_until_ready(started: list[Service]) -> None:
                 log.info("%s is up%s", service.name, f" at {service.health_url}" if service.health_url else "")
                 pending.remove(service)
         if time.monotonic() > deadline:
-            raise LaunchError(f"Timed out after {STARTUP_TIMEOUT_S}s waiting for "
+            raise LaunchError(f"Timed out after {timeout_s:.0f}s waiting for "
                               + ", ".join(s.name for s in pending))
         time.sleep(1)
 

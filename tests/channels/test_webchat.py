@@ -335,6 +335,40 @@ async def test_the_chats_own_page_and_rasa_cors_origins_can(serve_channels, widg
         await widgets().open(running.url, origin="https://www.example.org.evil.example")
 
 
+async def test_a_first_visit_gets_a_session_on_the_route_key_it_connected_with(rasa, widgets):
+    """web/embed.js connects a first visit with ?session=<16 hex digits>, the key nginx routed it by; the
+    session issued starts with it, so every later request of the conversation takes the same route."""
+    route = "0123456789abcdef"
+    issued = await widgets().open(f"{rasa.url}/?session={route}", transport="polling")
+    assert re.fullmatch(route + r"[0-9a-f]{48}", issued)
+    assert await widgets().open(f"{rasa.url}/?session={route}") != issued  # the key routes; it is not the session
+    assert await widgets().open(f"{rasa.url}/?session={issued}", session_id=issued) == issued  # a reload
+    for odd in ("", "?session=XYZ", "?session=0123", "?session=" + "f" * 40):
+        assert not (await widgets().open(f"{rasa.url}/{odd}")).startswith(route)
+
+
+def test_the_route_key_is_only_what_the_handshake_sent():
+    from bot.channels.webchat import SessionIds, route_key
+
+    assert route_key({"QUERY_STRING": "EIO=4&transport=polling&session=0123456789abcdef"}) == "0123456789abcdef"
+    assert route_key({"QUERY_STRING": "session=" + "ab" * 32 + "&EIO=4"}) == "ab" * 8
+    assert route_key({"QUERY_STRING": "session=../../x"}) == route_key({}) == ""
+    sessions = SessionIds("k")
+    assert sessions.issued(sessions.issue("0123456789abcdef")) and sessions.issued(sessions.issue("not hex"))
+    assert sessions.issue("0123456789abcdef")[16:32] != sessions.issue("0123456789abcdef")[16:32]
+
+
+def test_the_client_manager_can_be_kept_to_one_process(monkeypatch):
+    from bot.channels.webchat import client_manager
+
+    monkeypatch.setenv("REDIS_HOST", "127.0.0.1")
+    monkeypatch.setenv("WEBCHAT_CLIENT_MANAGER", "memory")
+    assert client_manager() is None
+    monkeypatch.setenv("WEBCHAT_CLIENT_MANAGER", "rabbit")
+    with pytest.raises(ValueError, match="WEBCHAT_CLIENT_MANAGER"):
+        client_manager()
+
+
 def test_with_shared_redis_every_replica_emits_through_it(monkeypatch):
     from socketio import AsyncRedisManager
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import threading
@@ -22,7 +23,7 @@ import pytest
 import yaml
 
 from bench.conversations import free_port
-from bench.scale.router import router_config
+from bench.scale.router import replica_for, router_config
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -193,6 +194,8 @@ def test_the_router_is_sticky_per_sender_and_moves_a_stopped_replicas_senders(tm
         senders = [f"sender-{n}" for n in range(40)]
         placed = {s: replica_of(router, s) for s in senders}
         assert set(placed.values()) == set(ports)  # both replicas get senders
+        # The scale test places its families with nginx's own ring, computed (bench/scale/router.py).
+        assert placed == {s: replica_for(s, ports) for s in senders}
         for sender in senders[:10]:  # the same replica every time, for REST and for the HTTP API
             assert {replica_of(router, sender) for _ in range(3)} == {placed[sender]}
             assert replica_of(router, sender, via="path") == placed[sender]
@@ -297,6 +300,33 @@ def test_every_path_of_one_sender_lands_on_one_replica(edge):
         socket = replica(edge.public, f"/socket.io/?EIO=4&transport=polling&session={session}")
         assert replica(edge.public, f"/socket.io/?EIO=4&transport=websocket&session={session}&sid=x") == socket
         assert replica(edge.internal, f"/conversations/web:{session}/tracker/events", "POST") == socket
+
+
+def test_a_first_web_chat_visit_lands_where_every_later_request_of_its_sender_does(edge):
+    """Before its first handshake a page has no session yet: it sends a route key of its own
+    (?session=<16 hex digits>, web/embed.js), and the server issues the session starting with it
+    (bot/channels/webchat.py). The handshake, the connection's later requests, a reload with the whole
+    session id and the console's replies to web:<session> must all reach one replica, for whichever
+    client address; without a route key they would follow the address instead."""
+    def replica(base, path, method="GET", client="127.0.0.1"):
+        status, seen = edge.call(base + path, method, b"{}" if method == "POST" else None,
+                                 {"X-Forwarded-For": client})
+        assert status == 200, path
+        return seen["port"]
+
+    placed = set()
+    for n in range(16):
+        route = secrets.token_hex(8)
+        session = route + secrets.token_hex(24)  # as the server issues it: the route key, then the rest
+        first = replica(edge.public, f"/socket.io/?EIO=4&transport=polling&session={route}")
+        placed.add(first)
+        assert replica(edge.public, f"/socket.io/?EIO=4&transport=polling&session={route}&sid=x", "POST") == first
+        assert replica(edge.public, f"/socket.io/?EIO=4&transport=websocket&session={route}&sid=x") == first
+        assert replica(edge.public, f"/socket.io/?EIO=4&transport=polling&session={session}",
+                       client=f"10.1.{n}.7") == first  # the page reloaded, from another address
+        for method, path in (("POST", "tracker/events"), ("GET", "tracker"), ("POST", "trigger_intent")):
+            assert replica(edge.internal, f"/conversations/web:{session}/{path}", method) == first
+    assert len(placed) > 1  # senders spread over the replicas, not all on the one address's
 
 
 def test_wrong_methods_and_oversized_bodies_are_refused_at_the_edge(edge):

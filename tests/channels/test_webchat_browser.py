@@ -10,6 +10,7 @@ import re
 import shutil
 import urllib.request
 from typing import List
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -91,10 +92,17 @@ def test_chat_in_both_languages_survives_a_reload_and_receives_agent_replies(run
             else foreign_requests.append(request.url))
     console_errors: List[str] = []
     page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+    routes: List[str] = []  # the ?session= of each socket.io request: what nginx routes the sender by
+    page.on("request", lambda request: "/socket.io/" in request.url and routes.append(
+        (parse_qs(urlparse(request.url).query).get("session") or [""])[0]))
 
     # Chinese: the page opens in the browser's language and the assistant greets in Chinese.
     page.goto(f"{running_assistant.url}/webhooks/webchat/")
     assert script_language(wait_for_reply(page, 0)) == "zh"
+    # A first visit: before any session exists its socket.io requests carry a route key of its own, and
+    # the session issued starts with it (deploy/nginx/sticky-maps.conf routes both on those 16 digits).
+    assert re.fullmatch(r"[0-9a-f]{16}", routes[0]) and set(routes) == {routes[0]}
+    assert stored_session_id(page).startswith(routes[0])
     assert script_language(say(page, "这个计划是什么？")) == "zh"
     page.screenshot(path=str(SCREENSHOTS / "1-chinese.png"))
 
@@ -108,8 +116,10 @@ def test_chat_in_both_languages_survives_a_reload_and_receives_agent_replies(run
     # Reload: the same conversation, on screen and on the server.
     session_id = stored_session_id(page)
     said_before = user_texts(page)
+    routes.clear()
     page.reload()
     page.wait_for_selector(".rw-client", timeout=REPLY_TIMEOUT_MS)
+    assert routes and set(routes) == {session_id}  # coming back: the whole session id, the same route key
     assert user_texts(page)[:len(said_before)] == said_before
     assert page.locator("html").get_attribute("lang") == "en"  # the language choice is kept too
     assert script_language(say(page, "Who can join?")) == "en"

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 
 from actions.enrollment_answers import CHECKS, DEPENDENT_ANSWERS, Checked, application_of, check_choice
-from bot.core import answers, slots
+from bot.core import answers, enrollment, slots
 
 
 @dataclass
@@ -43,7 +43,9 @@ def _screening_key(tracker: Tracker, number: Optional[int]) -> Optional[Text]:
 def correct(tracker: Tracker, text: Text, field_entity: Optional[Text] = None) -> Corrected:
     """The slot updates and responses of correcting one answer from `text`."""
     reading = answers.read_correction(text, field_entity)
-    relationship = next(tracker.get_latest_entity_values("relationship"), None) or (
+    entity = next(tracker.get_latest_entity_values("relationship"), None)
+    # The model may tag the word "relationship" itself: only a relationship the plan knows is taken.
+    relationship = (entity if enrollment.relationship_allowed(entity) else None) or (
         reading.value if reading.field == "relationship" else None)
     key = reading.field
     value: Any = reading.value

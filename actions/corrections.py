@@ -44,9 +44,10 @@ def correct(tracker: Tracker, text: Text, field_entity: Optional[Text] = None) -
     """The slot updates and responses of correcting one answer from `text`."""
     reading = answers.read_correction(text, field_entity)
     entity = next(tracker.get_latest_entity_values("relationship"), None)
-    # The model may tag the word "relationship" itself: only a relationship the plan knows is taken.
-    relationship = (entity if enrollment.relationship_allowed(entity) else None) or (
-        reading.value if reading.field == "relationship" else None)
+    # The words themselves first ("我选错了，是给我爸报名": the model may tag 我 as "self", or the word
+    # "relationship" itself); the model's entity only when it is a relationship the plan knows.
+    relationship = (reading.value if reading.field == "relationship" else None) or (
+        entity if enrollment.relationship_allowed(entity) else None)
     key = reading.field
     value: Any = reading.value
     if key == "screening":

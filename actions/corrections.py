@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 
 from actions.enrollment_answers import CHECKS, DEPENDENT_ANSWERS, Checked, application_of, check_choice
-from bot.core import answers, slots
+from bot.core import answers, enrollment, slots
 
 
 @dataclass
@@ -43,8 +43,11 @@ def _screening_key(tracker: Tracker, number: Optional[int]) -> Optional[Text]:
 def correct(tracker: Tracker, text: Text, field_entity: Optional[Text] = None) -> Corrected:
     """The slot updates and responses of correcting one answer from `text`."""
     reading = answers.read_correction(text, field_entity)
-    relationship = next(tracker.get_latest_entity_values("relationship"), None) or (
-        reading.value if reading.field == "relationship" else None)
+    entity = next(tracker.get_latest_entity_values("relationship"), None)
+    # The words themselves first ("我选错了，是给我爸报名": the model may tag 我 as "self", or the word
+    # "relationship" itself); the model's entity only when it is a relationship the plan knows.
+    relationship = (reading.value if reading.field == "relationship" else None) or (
+        entity if enrollment.relationship_allowed(entity) else None)
     key = reading.field
     value: Any = reading.value
     if key == "screening":

@@ -122,6 +122,10 @@ EN_FAMILY = [
 ]
 
 
+# The answer of its own that the mid-form question (the 4th message) gets.
+MID_FORM_ANSWER = {"zh": "您自己的", "en": "health questions"}
+
+
 @pytest.mark.parametrize("family, language, new_name, new_phone_end", [
     (ZH_FAMILY, "zh", "赵淑芬", None),
     (EN_FAMILY, "en", None, "0303"),
@@ -130,9 +134,11 @@ def test_a_family_giving_several_answers_asking_mid_form_and_correcting_at_the_r
         running_assistant, family, language, new_name, new_phone_end):
     sender = f"family-{uuid.uuid4().hex[:8]}"
     read_backs = []
-    for message, expected_next in family:
+    for step, (message, expected_next) in enumerate(family):
         replies = running_assistant.texts(sender, message)
         assert replies, f"no answer to {message!r}"
+        if step == 3:
+            assert MID_FORM_ANSWER[language] in " ".join(replies), (message, replies)
         assert all(script_language(reply) in (language, None) for reply in replies), replies
         tracker = running_assistant.tracker(sender)
         if expected_next:

@@ -59,6 +59,7 @@ class Case:
     next: Optional[str] = None                # the question expected next ("" = the form is not active)
     not_next: Tuple[str, ...] = ()            # questions not expected next
     says: Tuple[str, ...] = ()                # each must appear in some reply
+    says_one_of: Tuple[str, ...] = ()         # at least one must appear (two wordings of the same fact)
     never_says: Tuple[str, ...] = ()          # none may appear in any reply
     then: Optional[str] = None                # a follow-up message
     then_never_says: Tuple[str, ...] = ()
@@ -245,7 +246,8 @@ def _traditional() -> List[Case]:
         Case("traditional", "zh", "保障範圍是什麼", "", start="保障範圍是什麼", says=("惡性腫瘤",),
              traditional_replies=True),
         Case("traditional", "zh", "等待期多長", "", start="等待期多長", says=("90",), traditional_replies=True),
-        Case("traditional", "zh", "加入要錢嗎", "", start="加入要錢嗎", says=("免費",), traditional_replies=True),
+        Case("traditional", "zh", "加入要錢嗎", "", start="加入要錢嗎", says_one_of=("免費", "不收費"),
+             traditional_replies=True),
         Case("traditional", "zh", "轉人工", "", start="轉人工", traditional_replies=True),
         Case("traditional", "zh", "劉淑貞", "member_name", answers={"relationship": "媽媽"},
              slots={"member_name": "劉淑貞"}, not_next=("member_name",), traditional_replies=True),

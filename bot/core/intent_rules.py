@@ -1,0 +1,73 @@
+"""Two readings of a message that a rule gets right where the statistical model guesses (issue 13).
+
+- A sign-up request that states an age outside the plan's window ("my father is 73, can he still sign
+  up", "我想给我爸报名，他今年75") is an age-limit question: the family is told the age limit before an
+  enrollment starts, instead of being walked through a form that can only end in a refusal.
+- "Why do you need her ID number?" asks why a question is asked, not what happens to the data: it gets
+  the reason for the question (the plan checks the age from the ID), not the privacy answer.
+
+Pure text rules, no Rasa: bot.rasa.nlu.intent_rules applies them to the model's reading.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from bot.core.answers import ID_LIKE, PHONE_LIKE, normalised
+
+_ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_NUMBER = r"[一二两三四五六七八九]?十[一二三四五六七八九]?"
+# An age in Chinese: "72岁", "七十二了", "今年75", "75周岁"; in English: "72 years old", "72-year-old",
+# "aged 72", "is 72", "he's 72", "at 72", "turned 72", or a two-digit number standing on its own.
+_ZH_AGE = re.compile(rf"(?<![0-9])([0-9]{{2,3}}|{_ZH_NUMBER})(?![0-9])\s*(?:周岁|岁|了|歲|週歲|还|還)"
+                     rf"|(?:今年|已经|快|满|年纪|年龄)\s*([0-9]{{2,3}}|{_ZH_NUMBER})(?![0-9])"
+                     rf"|([0-9]{{2,3}}|{_ZH_NUMBER})(?![0-9])\s*[，,。？?！!]?$"
+                     # a bare number, not of days, money, months or a count: "我自己58，能参加吗"
+                     r"|(?<![0-9])([0-9]{2,3})(?![0-9])(?!\s*(?:天|日|元|块|塊|万|萬|%|个|個|月|年|次|号|號|位|分|期))")
+_EN_AGE = re.compile(r"(?<![0-9.])([0-9]{2,3})(?![0-9.])\s*(?:-|\s)?(?:years?|yrs?|yo\b)"
+                     r"|\b(?:aged|age|is|'s|am|turned|turns|turning|at|be)\s+([0-9]{2,3})(?![0-9.])", re.IGNORECASE)
+# Words of joining: a stated age matters only in a request to join.
+_JOINING = re.compile(r"报名|報名|参加|參加|加入|参保|入会|入會|报个名|報個名|能报|能報|可以报|可以報|还能报|给他报|给她报|"
+                      r"join|sign\b[\w\s]{0,20}?\bup\b|enrol|register|eligible|allowed|qualify|get in|"
+                      r"too old|too young|upper age|age limit|how old", re.IGNORECASE)
+_WHY = re.compile(r"为什么|為什麼|为啥|為啥|干嘛|幹嘛|干啥|幹啥|干什么|幹什麼|做什么用|做什麼用|有什么用|有什麼用|"
+                  r"是为了什么|图什么|拿来干|\bwhy\b|\bhow come\b|what(?:\s+is|\s+are|'s)\s+(?:the|her|his|my)?\s*"
+                  r"(?:id|phone|mobile|number|name)[\w\s]*\bfor\b|\bfor what\b|what do you (?:need|want|use) "
+                  r"(?:the|her|his|my|it|this|that)?\s*[\w\s]*\bfor\b", re.IGNORECASE)
+_FORM_FIELDS = re.compile(r"身份证|身份證|证件|證件|手机|手機|电话|電話|号码|號碼|名字|姓名|关系|關係|"
+                          r"\bid\b|\bphone\b|\bmobile\b|\bnumber\b|\bname\b", re.IGNORECASE)
+
+
+def _zh_number(word: str) -> int:
+    if word.isdigit():
+        return int(word)
+    tens, _, units = word.partition("十")
+    return _ZH_DIGITS.get(tens, 1) * 10 + _ZH_DIGITS.get(units, 0)
+
+
+def stated_age(text: str) -> Optional[int]:
+    """The age a message states (40 to 120), or None; never a digit of an ID or phone number."""
+    text = normalised(text)
+    if ID_LIKE.search(text) or PHONE_LIKE.search(text):
+        return None
+    for pattern in (_ZH_AGE, _EN_AGE):
+        for match in pattern.finditer(text):
+            word = next(group for group in match.groups() if group)
+            age = _zh_number(word)
+            if 40 <= age <= 120:
+                return age
+    return None
+
+
+def asks_to_join_at_age_outside(text: str, age_min: int, age_max: int) -> bool:
+    """Whether the message asks to join (or enroll someone) and states an age the plan does not take."""
+    age = stated_age(text)
+    return age is not None and not age_min <= age <= age_max and bool(_JOINING.search(normalised(text)))
+
+
+def asks_why_a_field_is_needed(text: str) -> bool:
+    """"为什么要身份证号", "why do you need her ID number", "what's the phone number for"."""
+    text = normalised(text)
+    if ID_LIKE.search(text) or PHONE_LIKE.search(text):
+        return False  # it carries an answer
+    return bool(_WHY.search(text) and _FORM_FIELDS.search(text))

@@ -1,0 +1,78 @@
+"""Applies bot.core.intent_rules to the model's reading of a message, after the classifiers.
+
+- A request to join that states an age outside the plan's window becomes the age-limit question
+  (intent `faq`, topic faq/age), so the rules answer with the age limit instead of starting a form.
+- A "why do you need her ID number" read as the data-use question (faq/personal_data), as an answer or
+  as a correction becomes `ask_why_asked`, so the reason for the question is given (actions.form_questions).
+
+No training, no featurizer: two regular-expression checks per message.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.core.intent_rules import asks_to_join_at_age_outside, asks_why_a_field_is_needed
+from bot.core.plan import load_plan
+
+SELECTOR = "response_selector"
+RETRIEVAL_INTENT = "faq"
+AGE_TOPIC = "faq/age"
+DATA_TOPIC = "faq/personal_data"
+# What the model may have read a sign-up with an age as.
+_JOINING_READINGS = {"enroll", "inform", "nlu_fallback", RETRIEVAL_INTENT}
+# What the model may have read a why-question as: an answer ("inform", so at the ID prompt "要身份证号码干啥"
+# would be checked as an ID number), a correction, or nothing.
+_WHY_READINGS = {"inform", "correct", "nlu_fallback"}
+
+
+def _topic(message: Message) -> Text | None:
+    selected = (message.get(SELECTOR) or {}).get("default") or {}
+    return (selected.get("response") or {}).get("intent_response_key")
+
+
+def _set_intent(message: Message, name: Text) -> None:
+    message.set(INTENT, {"name": name, "confidence": 1.0}, add_to_output=True)
+
+
+def _set_topic(message: Message, topic: Text) -> None:
+    selector = dict(message.get(SELECTOR) or {})
+    selected = dict(selector.get("default") or {"ranking": []})
+    selected["response"] = {"responses": [], "confidence": 1.0, "intent_response_key": topic,
+                            "utter_action": f"utter_{topic}"}
+    selector["default"] = selected
+    message.set(SELECTOR, selector, add_to_output=True)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class IntentRules(GraphComponent):
+    """Corrects two readings the classifiers get wrong, by rule."""
+
+    def __init__(self, age_min: int, age_max: int) -> None:
+        self.age_min, self.age_max = age_min, age_max
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "IntentRules":
+        ages = load_plan().age
+        return cls(ages.min, ages.max)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            intent = (message.get(INTENT) or {}).get("name")
+            topic = _topic(message)
+            if intent in _JOINING_READINGS and not (intent == RETRIEVAL_INTENT and topic == AGE_TOPIC) \
+                    and asks_to_join_at_age_outside(text, self.age_min, self.age_max):
+                _set_intent(message, RETRIEVAL_INTENT)
+                _set_topic(message, AGE_TOPIC)
+            elif (intent in _WHY_READINGS or (intent == RETRIEVAL_INTENT and topic == DATA_TOPIC)) \
+                    and asks_why_a_field_is_needed(text):
+                _set_intent(message, "ask_why_asked")
+        return messages

@@ -1,0 +1,57 @@
+"""The two readings a rule corrects after the classifiers (issue 13): a sign-up stating an age the plan
+does not take gets the age limit, and "why do you need her ID number" gets the reason for the question."""
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.core.intent_rules import asks_to_join_at_age_outside, asks_why_a_field_is_needed, stated_age
+from bot.rasa.nlu.intent_rules import IntentRules
+
+
+def read(text, intent, topic=None):
+    data = {"text": text, "intent": {"name": intent, "confidence": 0.9}}
+    if topic:
+        data["response_selector"] = {"default": {"response": {"intent_response_key": topic,
+                                                              "utter_action": f"utter_{topic}"},
+                                                 "ranking": []}}
+    message = Message(data=data)
+    IntentRules(60, 70).process([message])
+    selected = (message.get("response_selector") or {}).get("default", {}).get("response", {})
+    return message.get("intent")["name"], selected.get("intent_response_key")
+
+
+@pytest.mark.parametrize("text, age", [
+    ("我想给我爸报名，他今年75", 75), ("我爸73还能参加吗", 73), ("七十二岁能报吗", 72), ("我自己58，能参加吗", 58),
+    ("my father is 73, can he still sign up", 73), ("can I enroll my 75-year-old dad", 75),
+    ("she's 71 now", 71), ("等待期90天内确诊能报吗", None), ("我想给我妈报名", None),
+    ("我妈叫王秀英，身份证号110105196103150029，手机13912345678", None),
+])
+def test_the_age_a_message_states_is_read_but_never_from_days_or_an_id_number(text, age):
+    assert stated_age(text) == age
+
+
+def test_only_a_request_to_join_at_an_age_outside_the_window_is_an_age_question():
+    assert asks_to_join_at_age_outside("I want to sign my mum up, she is 74", 60, 70)
+    assert asks_to_join_at_age_outside("56岁的人能加入吗", 60, 70)
+    assert not asks_to_join_at_age_outside("我妈65岁，想报名", 60, 70)
+    assert not asks_to_join_at_age_outside("my dad is 74", 60, 70)  # no request to join
+
+
+def test_a_sign_up_at_73_gets_the_age_limit_instead_of_an_enrollment():
+    assert read("my father is 73, can he still sign up", "enroll") == ("faq", "faq/age")
+    assert read("我想给我爸报名，他今年75", "enroll") == ("faq", "faq/age")
+    assert read("我想给我妈报名，她今年65", "enroll") == ("enroll", None)
+    assert read("我妈72岁有高血压能参加吗", "faq", "faq/chronic_conditions") == ("faq", "faq/age")
+
+
+def test_why_a_field_is_needed_is_not_the_data_use_question():
+    assert asks_why_a_field_is_needed("why do you need her ID number")
+    assert asks_why_a_field_is_needed("你们要身份证号码干什么")
+    assert not asks_why_a_field_is_needed("what will you do with her ID number")
+    assert read("why do you need her ID number", "faq", "faq/personal_data")[0] == "ask_why_asked"
+    assert read("what will you do with her ID number", "faq", "faq/personal_data") == ("faq", "faq/personal_data")
+    assert read("why do you need her ID number", "faq", "faq/which_document") == ("faq", "faq/which_document")
+
+
+def test_a_why_question_read_as_an_answer_is_not_checked_as_one():
+    assert read("要身份证号码干什么", "inform")[0] == "ask_why_asked"
+    assert read("身份证号码是110105196103150029，为什么要这个", "inform")[0] == "inform"

@@ -5,7 +5,8 @@ understanding_cases_b.py) against the real assistant over
 REST, one new conversation per case, and reports each kind's pass rate per language (also written to
 results/understanding/<kind>.json). A kind fails when a language's pass rate is under the alarm floor
 (UNDERSTANDING_FLOOR, default 0.90, below the issue's 0.95 target as the NLU alarm is, so an ordinary
-retraining's wobble does not fail CI but a real loss does); the failing cases are listed.
+retraining's wobble does not fail CI but a real loss does; UNDERSTANDING_FLOOR_B, default 0.75, for set
+B's smaller kinds, one miss each); the failing cases are listed.
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ pytestmark = pytest.mark.rasa_server
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOOR = float(os.environ.get("UNDERSTANDING_FLOOR", "0.90"))
+# Set B has 4-5 cases per language and kind, so one miss is already 75-80%: its floor allows one.
+FLOOR_B = float(os.environ.get("UNDERSTANDING_FLOOR_B", "0.75"))
 MAX_TURNS = 30
 CASES = CASES_A + CASES_B  # set B (kinds *_b): supplementary held-out cases, written later
 KINDS = sorted({case.kind for case in CASES})
@@ -153,7 +156,8 @@ def test_held_out_conversations_of_each_kind_are_understood(running_assistant, k
                 for c, p in results if p]
     (out / f"{kind}.json").write_text(json.dumps({"pass_rates": rates, "failures": failures},
                                                  ensure_ascii=False, indent=2), encoding="utf-8")
-    low = {language: cell for language, cell in rates.items() if cell["pass_rate"] < FLOOR}
+    floor = FLOOR_B if kind.endswith("_b") else FLOOR
+    low = {language: cell for language, cell in rates.items() if cell["pass_rate"] < floor}
     listing = "\n".join(f"  [{f['language']}] at {f['at'] or 'start'}: {f['message']!r}: {f['problem']}"
                         for f in failures)
-    assert not low, f"{kind}: pass rate under {FLOOR}: {low}\n{listing}"
+    assert not low, f"{kind}: pass rate under {floor}: {low}\n{listing}"

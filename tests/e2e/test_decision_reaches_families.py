@@ -15,24 +15,22 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import os
 import re
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
 import aiohttp
 import pytest
 import socketio
 
+from bench.scale.families import FakeWeChatAPI
 from bot import store
 from bot.channels.wechat_api import WeChatClient
 from bot.console.rasa_api import RasaClient
@@ -57,38 +55,17 @@ WECHAT_DAUGHTER = ["我想给我妈报名防癌计划", "同意", "她叫王秀�
                    "同意", "她同意的", "没有", "没得过", "从来没有", "没有", "是的", "没有"]
 
 
-class FakeWeChat(BaseHTTPRequestHandler):
-    """WeChat's API as the assistant and the notifier call it: a token, customer-service messages."""
-
-    sent: list[dict[str, Any]] = []
-
-    def do_GET(self) -> None:  # /cgi-bin/token
-        self._answer({"access_token": "e2e-token", "expires_in": 7200})
-
-    def do_POST(self) -> None:  # /cgi-bin/message/custom/send
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        if self.path.startswith("/cgi-bin/message/custom/send"):
-            FakeWeChat.sent.append(body)
-        self._answer({"errcode": 0, "errmsg": "ok"})
-
-    def _answer(self, body: dict) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: Any) -> None:  # its lines would show the token
-        pass
+@pytest.fixture(scope="module")
+def wechat_fake():
+    """WeChat's API as the assistant and the notifier call it (the scale test's fake)."""
+    fake = FakeWeChatAPI()
+    yield fake
+    fake.close()
 
 
 @pytest.fixture(scope="module")
-def wechat_api():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeWeChat)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+def wechat_api(wechat_fake) -> str:
+    return wechat_fake.url
 
 
 @pytest.fixture(scope="module")
@@ -218,7 +195,7 @@ async def notify_once(engine, assistant, wechat_api: str, at) -> None:
 
 
 def test_a_decision_in_the_console_reaches_web_chat_and_wechat_in_their_language(
-        assistant, wechat_api, browser, tmp_path):
+        assistant, wechat_api, wechat_fake, browser, tmp_path):
     engine = store.engine_for(os.environ["DATABASE_URL"])
     store.create_staff(engine, "mei", PASSWORD, display_name="Mei Chen")
 
@@ -231,7 +208,7 @@ def test_a_decision_in_the_console_reaches_web_chat_and_wechat_in_their_language
             wait_for(turn_done(assistant, f"wx:{OPENID}", count), f"the answer to {WECHAT_DAUGHTER[count - 1]!r}")
         assert assistant.tracker(son.sender)["paused"] and assistant.tracker(f"wx:{OPENID}")["paused"]
         assert any("staff for review" in m.get("text", "") for m in son.bot_messages)
-        assert any("人工审核" in m["text"]["content"] for m in FakeWeChat.sent if m["touser"] == OPENID)
+        assert any("人工审核" in text for _, text in wechat_fake.texts_to(OPENID))
 
         tickets = {t.conversation_id: t for t in store.list_waiting_tickets(engine)}
         web_ticket, wechat_ticket = tickets[son.sender], tickets[f"wx:{OPENID}"]
@@ -259,7 +236,7 @@ def test_a_decision_in_the_console_reaches_web_chat_and_wechat_in_their_language
         notices = list_notices(engine, enrollment_number=web_case.enrollment_number) + list_notices(
             engine, enrollment_number=wechat_case.enrollment_number)
         at = max(n.due_at for n in notices)  # the test clock: when both notices are due (after quiet hours)
-        wechat_before = len(FakeWeChat.sent)
+        wechat_before = len(wechat_fake.texts_to(OPENID))
         # Playwright's synchronous API keeps an event loop in this thread: the notifier gets one of its own.
         with ThreadPoolExecutor(1) as thread:
             for moment in (at, at + timedelta(minutes=5)):  # the second round has nothing left to send
@@ -269,7 +246,7 @@ def test_a_decision_in_the_console_reaches_web_chat_and_wechat_in_their_language
                           "the decision on the web chat")
         assert len(pushed) == 1 and "the test results show it is benign" in pushed[0]["text"]
         assert web_case.enrollment_number in pushed[0]["text"] and "2027" in pushed[0]["text"]
-        told = [m["text"]["content"] for m in FakeWeChat.sent[wechat_before:] if m["touser"] == OPENID]
+        told = [text for _, text in wechat_fake.texts_to(OPENID)[wechat_before:]]
         assert len(told) == 1 and "这次不能加入" in told[0] and "近期的症状可能与肿瘤有关" in told[0]
         assert wechat_case.enrollment_number in told[0]
         assert sorted(n.status for n in list_notices(engine)) == ["sent", "sent"]

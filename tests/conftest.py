@@ -97,7 +97,9 @@ def assistant_started(data_dir: Path, **settings: str) -> Iterator[RunningAssist
     saved = dict(os.environ)
     os.environ.update({"DATA_DIR": str(data_dir), "RASA_API_TOKEN": "test-api-token", "TEST_TODAY": TEST_TODAY,
                        "DATABASE_URL": f"sqlite:///{data_dir / 'enrollment.db'}",
-                       "TRACKER_DB": str(data_dir / "tracker.db"), **settings})
+                       "TRACKER_DB": str(data_dir / "tracker.db"),
+                       # its own, whatever an earlier test of this process left (bot.rasa.tracker_store sets it)
+                       "INSIGHT_EVENTS_DB": str(data_dir / "insight-events.db"), **settings})
     assistant = RunningAssistant(data_dir=data_dir)
     try:
         assistant.start()

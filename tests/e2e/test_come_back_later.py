@@ -10,6 +10,8 @@ import uuid
 
 import pytest
 
+from bench.conversations import member_id_number
+
 pytestmark = pytest.mark.rasa_server
 DAY = 24 * 3600
 
@@ -25,8 +27,8 @@ def a_day_passes(assistant, sender: str) -> None:
 
 
 @pytest.mark.parametrize("script", [
-    ("我想给我妈报名", "同意", "她叫王秀英", "你好", "好的", "身份证", "110105196103150029", "手机"),
-    ("I'd like to enroll my mother", "I agree", "her name is Mary Li", "hello", "yes", "ID", "110105196103150029",
+    ("我想给我妈报名", "同意", "她叫王秀英", "你好", "好的", "身份证", member_id_number(91003, female=True), "手机"),
+    ("I'd like to enroll my mother", "I agree", "her name is Mary Li", "hello", "yes", "ID", member_id_number(91004, female=True),
      "mobile"),
 ])
 def test_an_enrollment_left_at_the_id_question_is_resumed_there_the_next_day(running_assistant, script):

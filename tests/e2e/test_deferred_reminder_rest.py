@@ -4,15 +4,17 @@ import uuid
 
 import pytest
 
+from bench.conversations import member_id_number
 from bot import store
 from bot.core.language import script_language
 from bot.store.outbox import list_notices
 
 pytestmark = pytest.mark.rasa_server
 
-ZH = ["我想给我妈报名防癌计划", "同意", "她叫王秀英", "110105196103150029", "139-1234-5678", "同意", "她同意的",
+# Members of their own: the shared assistant refuses an ID number another test has already enrolled.
+ZH = ["我想给我妈报名防癌计划", "同意", "她叫王秀英", member_id_number(91001, female=True), "139-1234-5678", "同意", "她同意的",
       "没有", "没得过", "从来没有", "没有", "都没有", "是的"]  # H6 (waiting for a result): yes
-EN = ["I'd like to enroll my mother", "I agree", "her name is Mary Li", "110105196103150029", "+86 139 1234 5678",
+EN = ["I'd like to enroll my mother", "I agree", "her name is Mary Li", member_id_number(91002, female=True), "+86 139 1234 5678",
       "I agree", "yes she agrees", "no", "never", "nope", "I don't think so", "no", "yes"]
 
 

@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 
 from actions import privacy
-from bot.core import answers, enrollment, slots, typed_identity
+from bot.core import answers, enrollment, session_history, slots, typed_identity
 from bot.core.enrollment import Application
 from bot.core.submission import Origin
 from bot.core.identity import IdentityError, mask_phone
@@ -48,7 +48,8 @@ def application_of(tracker: Tracker, **overrides: Any) -> Application:
 def conversation_of(tracker: Tracker, language: str) -> Origin:
     """The enrollment's origin; one submission key per conversation session (see the store's docs)."""
     session_started = next(
-        (e.get("timestamp") for e in reversed(tracker.events) if e.get("event") == "session_started"), 0
+        (session_history.session_started_at(e) for e in reversed(tracker.events) if e.get("event") == "session_started"),
+        0.0,
     )
     channel = (tracker.get_latest_input_channel() or "unknown")
     return Origin(
@@ -64,7 +65,7 @@ def answered_at(tracker: Tracker) -> Dict[Text, datetime]:
     times: Dict[Text, datetime] = {}
     for event in tracker.events:
         if event.get("event") == "slot" and event.get("name") in enrollment.CONSENTS and event.get("value") is not None:
-            times[event["name"]] = datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc)
+            times[event["name"]] = datetime.fromtimestamp(session_history.set_at(event), tz=timezone.utc)
     return times
 
 

@@ -64,6 +64,10 @@ SETTINGS: dict[str, Setting] = {
                 "Rasa channel credentials file (REST, web chat, WeChat, ...)."),
         Setting("TRACKER_DB", "",
                 "SQLite file of Rasa's conversation (tracker) store (default DATA_DIR/tracker.db)."),
+        Setting("CONVERSATION_CONDENSE_AFTER", "200",
+                "Events a conversation session may hold before the conversation store starts it again with "
+                "the state it has (bot.rasa.condensed_sessions), so a turn's cost does not grow with the "
+                "conversation; transcripts keep every event. 0: never; otherwise at least 20."),
         Setting("INSIGHT_EVENTS_DB", "",
                 "SQLite file of the SQL event broker endpoints.yml names, which the insight consumer reads "
                 "(default DATA_DIR/insight-events.db)."),

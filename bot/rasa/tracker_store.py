@@ -38,7 +38,9 @@ from sqlalchemy import event, select
 
 from bot.core import settings
 from bot.core.personal_data import mask_everywhere
+from bot.core.session_history import is_condensed
 from bot.core.slots import REQUESTED_SLOT
+from bot.rasa import condensed_sessions
 from bot.store.db import count_errors
 from bot.store.sealed_slots import SEALED_SLOTS, is_sealed, seal
 
@@ -51,6 +53,7 @@ PERSONAL_SLOTS = SEALED_SLOTS | {NAME_SLOT}
 """Answers that are forgotten everywhere in the conversation once they are cleared."""
 BLANK = "＊"
 _MIN_NAME_TO_BLANK = 2  # a one-letter name would blank that letter everywhere
+_STORED = "_private_store_saved"  # on a tracker this store saved: how many of its events are stored
 
 
 def _tune(dbapi_connection: Any, _record: Any) -> None:
@@ -269,6 +272,7 @@ class PrivateTrackerStore(SQLTrackerStore):
                                "(PostgreSQL): the Rasa servers and action servers need the same key")
         self.engine.hide_parameters = True  # a failed write never logs a conversation's values
         count_errors(self.engine, "conversation")
+        self.condense_after = condensed_sessions.condense_after()
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _tune)
             self.engine.dispose()  # connections made while creating the tables reconnect tuned
@@ -280,6 +284,9 @@ class PrivateTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             query = self._event_query(session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions)
             events = [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data)]
+        if fetch_events_from_all_sessions:
+            # The whole conversation as it happened: a condensed start only repeats it (condensed_sessions).
+            events = [data for data in events if not is_condensed(data)]
         if self.domain and events:
             return DialogueStateTracker.from_events(sender_id, deserialised(events), self.domain.slots)
         return None
@@ -294,17 +301,48 @@ class PrivateTrackerStore(SQLTrackerStore):
             rows = [protected(data) for data in (forgetting.apply_to_new(new) if forgetting else new)]
             if forgetting and forgetting.stored_too:
                 self._forget_stored(session, tracker.sender_id, forgetting)
-            for data, original in zip(rows, new_events):
-                session.add(self.SQLEvent(
-                    sender_id=tracker.sender_id,
-                    type_name=original.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"),
-                    data=json.dumps(data),
-                ))
+            self._add(session, tracker.sender_id, rows)
             session.commit()
+            setattr(tracker, _STORED, len(tracker.events))
+            self._condense(session, tracker)
         self._publish(tracker, rows, forgetting.names)
+
+    def _add(self, session: Any, sender_id: str, rows: list[dict[str, Any]]) -> None:
+        for data in rows:
+            session.add(self.SQLEvent(
+                sender_id=sender_id,
+                type_name=data["event"],
+                timestamp=data.get("timestamp"),
+                intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+                action_name=data.get("name"),
+                data=json.dumps(data),
+            ))
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterable[Event]:
+        """Rasa's: the events after the stored ones of the latest session. A tracker this store saved
+        before (the same object, saved again) counts from what it had then, because the session it read
+        may have been condensed since, and the stored count no longer matches its events."""
+        stored = getattr(tracker, _STORED, None)
+        if stored is not None and stored <= len(tracker.events):
+            return itertools.islice(tracker.events, stored, len(tracker.events))
+        return super()._additional_events(session, tracker)
+
+    def _condense(self, session: Any, tracker: DialogueStateTracker) -> None:
+        """Start a long session again with the state it has (bot.rasa.condensed_sessions), after the
+        turn just saved. Only a cost: when it cannot be done, the turn is kept as it is."""
+        if self.domain is None or not condensed_sessions.due(tracker, self.condense_after):
+            return
+        try:
+            query = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False)
+            stored = [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data)]
+            start = condensed_sessions.condensed_start(tracker.sender_id, stored, self.domain.slots, deserialised)
+            if start is None:
+                return
+            self._add(session, tracker.sender_id, [protected(data) for data in start])
+            session.commit()
+        except Exception as problem:  # noqa: BLE001 - the turn is saved; the next one tries again
+            session.rollback()
+            log.warning("a long conversation session could not be condensed: %s", type(problem).__name__)
 
     def _forget_stored(self, session: Any, sender_id: str, forgetting: Forgetting) -> None:
         stored = session.execute(

@@ -15,6 +15,7 @@ import pytest
 from bench.conversations import member_id_number, phone
 from bench.scale.enrollers import Attempt, Conversation
 from bench.scale.tracker_check import compare
+from bot.core.session_history import is_condensed
 from tests.e2e.test_enrollment_rest import ZH_CONVERSATION, enrollment_rows
 
 pytestmark = pytest.mark.rasa_server
@@ -60,8 +61,34 @@ def test_an_enrollment_interrupted_by_many_questions_and_a_restart_finishes_and_
     status, counts, _ = enrollment_rows(running_assistant, number)
     assert status == "active" and counts["screening_answers"] == 6
 
+    # After the form, the store condenses the session (bot.rasa.condensed_sessions): the family's
+    # questions are still answered, the enrollment still known, each turn reads a short session.
+    for question in PLAN_QUESTIONS * 2:
+        messages.append(question)
+        assert say(len(messages) - 1), question
+    assert running_assistant.tracker(sender)["slots"]["enrollment_number"] == number
+    latest = latest_session(running_assistant, sender)
+    assert any(is_condensed(e.as_dict()) for e in latest.events), "the long session was condensed"
+    assert len(latest.events) < 200
+
     events = running_assistant.tracker(sender)["events"]
     assert len(events) > 300, "long enough to be more than any window a condensed tracker keeps"
+    assert not any(is_condensed(e) for e in events), "the whole conversation is as it happened"
     kept = compare(conversation, events)
     assert kept["lost"] == 0 and kept["duplicates"] == 0, kept
     assert not kept["name_kept"], "the finished enrollment's name is forgotten in the whole conversation"
+
+
+def latest_session(assistant, sender):
+    """The latest session as a turn reads it from the assistant's conversation store."""
+    import asyncio
+
+    from rasa.shared.core.domain import Domain
+
+    from bot.rasa.tracker_store import PrivateTrackerStore
+
+    store = PrivateTrackerStore(domain=Domain.load("domain"), dialect="sqlite", db=str(assistant.data_dir / "tracker.db"))
+    try:
+        return asyncio.run(store.retrieve(sender))
+    finally:
+        store.engine.dispose()

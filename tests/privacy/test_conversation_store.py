@@ -5,46 +5,17 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot.store.sealed_slots import is_sealed, unseal
 from bot.rasa.tracker_store import BLANK, PrivateTrackerStore, blank_names, stored_events
+from tests.privacy.conftest import DOMAIN
 from tests.privacy.scan import numbers_in, numbers_in_files
 
-DOMAIN = Domain.load("domain")
 ID, PHONE = "110105196103150029", "13912345678"
 TYPED_ID, TYPED_PHONE = "110105 1961-0315 0029", "+86 139-1234-5678"
-
-
-class CollectingBroker:
-    """Stands in for Kafka/RabbitMQ: what would be published."""
-
-    def __init__(self):
-        self.published = []
-
-    def publish(self, event):
-        self.published.append(event)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path, monkeypatch):
-    monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    broker = CollectingBroker()
-    if request.param == "sqlite":
-        made = PrivateTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"),
-                                   event_broker=broker)
-    else:
-        url, _admin = request.getfixturevalue("postgres_server")
-        monkeypatch.setenv("CONVERSATION_SEAL_KEY", "k" * 43 + "=")
-        server = make_url(url)
-        made = PrivateTrackerStore(domain=DOMAIN, dialect="postgresql", host=server.host, port=server.port,
-                                   db=server.database, username=server.username, event_broker=broker)
-    made.broker = broker
-    yield made
-    made.engine.dispose()
 
 
 def turn(tracker, text, *slots, bot=None):
@@ -201,6 +172,7 @@ async def test_a_long_conversation_is_read_back_as_rasa_reads_it_every_event_onc
     is what Rasa's own SQL store would read (the latest session for a turn, every session for the API)."""
     from rasa.core.tracker_store import SQLTrackerStore
 
+    store.condense_after = 0  # Rasa's read as it is; a condensed session is tests/store/test_condensed_sessions.py
     tracker = new_tracker()
     turn(tracker, "她叫王秀英", ("member_name", "王秀英"))
     said = ["她叫王秀英"]

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from bot.rasa.conversation_retention import forget_unfinished
 from bot.store.sealed_slots import unseal
 from bot.rasa.tracker_store import stored_events
-from tests.privacy.test_conversation_store import ID, new_tracker, store, turn  # noqa: F401 - the fixture
+from tests.privacy.test_conversation_store import ID, new_tracker, turn
 
 LAST_MESSAGE = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
 
@@ -61,7 +61,7 @@ async def test_the_notifier_forgets_unfinished_enrollments_on_its_hourly_round(t
 
     from bot.notify.__main__ import forget_unfinished_hourly
     from bot.rasa.tracker_store import PrivateTrackerStore
-    from tests.privacy.test_conversation_store import DOMAIN
+    from tests.privacy.conftest import DOMAIN
 
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TRACKER_DB", str(tmp_path / "tracker.db"))

@@ -30,11 +30,13 @@ from collections import OrderedDict
 from typing import Any, Callable, Iterable, Optional
 
 from rasa.core.brokers.broker import EventBroker
+from rasa.core.brokers.sql import SQLEventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core import settings
 from bot.core.personal_data import mask_everywhere
@@ -53,6 +55,9 @@ PERSONAL_SLOTS = SEALED_SLOTS | {NAME_SLOT}
 """Answers that are forgotten everywhere in the conversation once they are cleared."""
 BLANK = "＊"
 _MIN_NAME_TO_BLANK = 2  # a one-letter name would blank that letter everywhere
+INDEXES = {"ix_events_sender_session_start": "sender_id, type_name, timestamp",
+           "ix_events_sender_timestamp": "sender_id, timestamp"}
+SESSION_STARTED = "session_started"
 _STORED = "_private_store_saved"  # on a tracker this store saved: how many of its events are stored
 
 
@@ -239,7 +244,23 @@ class ProtectedBroker(EventBroker):
             event.listen(engine, "connect", _tune)
             engine.dispose()
 
+    def publish_all(self, events: list[dict[str, Any]]) -> None:
+        """`publish` for each of a save's events; into Rasa's SQL broker in one transaction, not one
+        commit per event (a sixth of a turn with the local SQLite broker)."""
+        if not isinstance(self.inner, SQLEventBroker):
+            for data in events:
+                self.publish(data)
+            return
+        kept = [self._protected(data) for data in events]
+        with self.inner.session_scope() as session:
+            session.add_all(self.inner.SQLBrokerEvent(sender_id=data.get("sender_id"), data=json.dumps(data))
+                            for data in kept)
+            session.commit()
+
     def publish(self, event: dict[str, Any]) -> None:
+        self.inner.publish(self._protected(event))
+
+    def _protected(self, event: dict[str, Any]) -> dict[str, Any]:
         sender = str(event.get("sender_id"))
         asked, names = self._followed.pop(sender, (None, frozenset()))
         if event.get("event") == "slot" and event.get("name") == NAME_SLOT and isinstance(event.get("value"), str):
@@ -250,7 +271,7 @@ class ProtectedBroker(EventBroker):
         self._followed[sender] = (asked, names)
         while len(self._followed) > self.MAX_FOLLOWED:
             self._followed.popitem(last=False)
-        self.inner.publish(protected(kept))
+        return protected(kept)
 
     def is_ready(self) -> bool:
         return self.inner.is_ready()
@@ -273,6 +294,7 @@ class PrivateTrackerStore(SQLTrackerStore):
         self.engine.hide_parameters = True  # a failed write never logs a conversation's values
         count_errors(self.engine, "conversation")
         self.condense_after = condensed_sessions.condense_after()
+        self._add_indexes()
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _tune)
             self.engine.dispose()  # connections made while creating the tables reconnect tuned
@@ -282,14 +304,40 @@ class PrivateTrackerStore(SQLTrackerStore):
         events' JSON is selected (no ORM object per event), and each event type is resolved once per
         read (see `deserialised`). Both costs grow with the conversation (bench/README.md)."""
         with self.session_scope() as session:
-            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions)
-            events = [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data)]
+            events = self._stored(session, sender_id, every_session=fetch_events_from_all_sessions)
         if fetch_events_from_all_sessions:
             # The whole conversation as it happened: a condensed start only repeats it (condensed_sessions).
             events = [data for data in events if not is_condensed(data)]
         if self.domain and events:
-            return DialogueStateTracker.from_events(sender_id, deserialised(events), self.domain.slots)
+            tracker = DialogueStateTracker.from_events(sender_id, deserialised(events), self.domain.slots)
+            setattr(tracker, _STORED, len(tracker.events))
+            return tracker
         return None
+
+    def _stored(self, session: Any, sender_id: str, every_session: bool = False) -> list[dict[str, Any]]:
+        """The stored events of a sender's latest session (or of every session), as Rasa's `_event_query`
+        selects them: from the latest `session_started` event's time on, in the order stored. Two
+        indexed queries instead of Rasa's one, whose `OR ... IS NULL` makes the database read every
+        event the sender ever had on every turn."""
+        event = self.SQLEvent
+        query = select(event.data).where(event.sender_id == sender_id)
+        if not every_session:
+            started = session.execute(select(func.max(event.timestamp)).where(
+                event.sender_id == sender_id, event.type_name == SESSION_STARTED)).scalar()
+            if started is not None:
+                query = query.where(event.timestamp >= started)
+        return [json.loads(data) for data in session.execute(query.order_by(event.id)).scalars()]
+
+    def _add_indexes(self) -> None:
+        """The indexes the latest-session read needs (`_stored`); Rasa's table has one on the sender only.
+        Created once, by whichever process starts first; IF NOT EXISTS on SQLite and PostgreSQL."""
+        table = self.SQLEvent.__tablename__
+        try:
+            with self.engine.begin() as connection:
+                for name, columns in INDEXES.items():
+                    connection.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})"))
+        except SQLAlchemyError as problem:  # another replica creating it at the same moment
+            log.warning("the conversation store's indexes were not created here: %s", type(problem).__name__)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
@@ -319,9 +367,10 @@ class PrivateTrackerStore(SQLTrackerStore):
             ))
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterable[Event]:
-        """Rasa's: the events after the stored ones of the latest session. A tracker this store saved
-        before (the same object, saved again) counts from what it had then, because the session it read
-        may have been condensed since, and the stored count no longer matches its events."""
+        """The tracker's events after those it had when this store read or last saved it (the turn runs
+        under the conversation's lock, so nothing else adds events meanwhile); Rasa's count of the stored
+        events for any other tracker. Rasa counts with a query on every save (a tenth of a turn), and a
+        tracker saved again after its session was condensed no longer matches the stored count."""
         stored = getattr(tracker, _STORED, None)
         if stored is not None and stored <= len(tracker.events):
             return itertools.islice(tracker.events, stored, len(tracker.events))
@@ -333,8 +382,7 @@ class PrivateTrackerStore(SQLTrackerStore):
         if self.domain is None or not condensed_sessions.due(tracker, self.condense_after):
             return
         try:
-            query = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False)
-            stored = [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data)]
+            stored = self._stored(session, tracker.sender_id)
             start = condensed_sessions.condensed_start(tracker.sender_id, stored, self.domain.slots, deserialised)
             if start is None:
                 return
@@ -364,8 +412,13 @@ class PrivateTrackerStore(SQLTrackerStore):
             return
         names = {tracker.get_slot(NAME_SLOT), *_slot_values(rows, NAME_SLOT), *forgotten}
         asked = _asked_before(tracker, len(rows))
-        for data in without_names(rows, {n for n in names if isinstance(n, str)}, asked):
-            self.event_broker.publish({"sender_id": tracker.sender_id, **data})
+        published = [{"sender_id": tracker.sender_id, **data}
+                     for data in without_names(rows, {n for n in names if isinstance(n, str)}, asked)]
+        if isinstance(self.event_broker, ProtectedBroker):
+            self.event_broker.publish_all(published)
+        else:
+            for data in published:
+                self.event_broker.publish(data)
 
 
 def stored_events(store: SQLTrackerStore, sender_id: Optional[str] = None) -> list[dict[str, Any]]:

@@ -110,15 +110,9 @@ def assistant_started(data_dir: Path, **settings: str) -> Iterator[RunningAssist
         os.environ.update(saved)
 
 
-SHARED_CONDENSE_AFTER = "60"
-"""The shared assistant condenses a conversation session sooner than production's 200 events
-(bot.rasa.condensed_sessions), so the e2e conversations on it cross condensed starts."""
-
-
 @pytest.fixture(scope="session")
 def running_assistant(tmp_path_factory) -> RunningAssistant:
-    with assistant_started(tmp_path_factory.mktemp("assistant-data"),
-                           CONVERSATION_CONDENSE_AFTER=SHARED_CONDENSE_AFTER) as assistant:
+    with assistant_started(tmp_path_factory.mktemp("assistant-data")) as assistant:
         yield assistant
 
 

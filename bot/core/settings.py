@@ -257,6 +257,18 @@ class SettingError(ValueError):
     """A setting has a value that cannot be used; the message names it and says what is expected."""
 
 
+def conversation_condense_after() -> int:
+    """CONVERSATION_CONDENSE_AFTER: the events a session may hold before it is condensed (0: never)."""
+    raw = get("CONVERSATION_CONDENSE_AFTER")
+    try:
+        after = int(raw)
+    except ValueError:
+        raise SettingError(f"CONVERSATION_CONDENSE_AFTER={raw!r} is not a whole number of events") from None
+    if after < 0 or 0 < after < 20:
+        raise SettingError(f"CONVERSATION_CONDENSE_AFTER={raw!r} must be 0 (never) or at least 20")
+    return after
+
+
 def port(name: str) -> int:
     """The TCP port a setting names, checked: 1-65535."""
     raw = get(name)

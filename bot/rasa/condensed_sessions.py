@@ -6,7 +6,7 @@ Rasa reads back and replays every event of the latest session on every turn; Rul
 for every action in it, and each custom action is sent all of it again. Rasa's own remedy, a new session
 after a while, reads as a conversation starting (our action_session_start offers to resume an
 enrollment, and the submission key changes). Instead, when a turn leaves the latest session with
-CONVERSATION_CONDENSE_AFTER events or more, the store appends a *condensed start* after it:
+CONVERSATION_CONDENSE_AFTER events or more (bot.core.settings), the store appends a *condensed start* after it:
 
     action_session_start, session_started, one slot event for each slot that is set, (a pause),
     action_listen, then a copy of the last turn (from the user's message to its end)
@@ -30,33 +30,19 @@ every stored event of a sender, the copies too.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
-from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
-from rasa.shared.core.events import ActionExecuted, ConversationPaused, SessionStarted, SlotSet
+from rasa.shared.core.constants import ACTION_DEFAULT_FALLBACK_NAME, ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.events import ActionExecuted, ConversationPaused, Event, SessionStarted, SlotSet
 from rasa.shared.core.slots import Slot
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.core import settings
 from bot.core.session_history import CONDENSED, SESSION_STARTED_AT, SET_AT, session_started_at, set_at
 
-FALLBACK = "action_default_fallback"
 NOT_IN_THE_LAST_TURN = frozenset({"restart", "session_started", "reset_slots", "active_loop", "loop_interrupted"})
 AFTER_THE_LAST = 0.001
 """The condensed start's time is this much after the session's last event: Rasa's read takes the events
 from the latest start's time on, so every earlier event must be before it."""
-
-
-def condense_after() -> int:
-    """CONVERSATION_CONDENSE_AFTER: the events a session may hold before it is condensed (0: never)."""
-    raw = settings.get("CONVERSATION_CONDENSE_AFTER")
-    try:
-        after = int(raw)
-    except ValueError:
-        raise settings.SettingError(f"CONVERSATION_CONDENSE_AFTER={raw!r} is not a whole number of events") from None
-    if after < 0 or 0 < after < 20:
-        raise settings.SettingError(f"CONVERSATION_CONDENSE_AFTER={raw!r} must be 0 (never) or at least 20")
-    return after
 
 
 def due(tracker: DialogueStateTracker, after: int) -> bool:
@@ -75,7 +61,7 @@ def _copy(data: dict[str, Any], at: float) -> dict[str, Any]:
 
 
 def condensed_start(sender_id: str, session: list[dict[str, Any]], slots: Iterable[Slot],
-                    read: Any) -> Optional[list[dict[str, Any]]]:
+                    read: Callable[[list[dict[str, Any]]], list[Event]]) -> Optional[list[dict[str, Any]]]:
     """The events that start `session` (the latest session's stored events, in order) again with the
     state it has, to be appended after it; None where it must not be condensed (see the module).
     `read` turns stored events into Rasa's (the store's `deserialised`)."""
@@ -84,7 +70,7 @@ def condensed_start(sender_id: str, session: list[dict[str, Any]], slots: Iterab
         return None
     last_turn = session[cut:]
     if any(data.get("event") in NOT_IN_THE_LAST_TURN
-           or (data.get("event") == "action" and data.get("name") == FALLBACK) for data in last_turn):
+           or (data.get("event") == "action" and data.get("name") == ACTION_DEFAULT_FALLBACK_NAME) for data in last_turn):
         return None
     started = next((data for data in reversed(session[:cut]) if data.get("event") == "session_started"), None)
     if started is None:

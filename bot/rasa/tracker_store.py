@@ -16,8 +16,10 @@ the message that answered the name prompt and the name wherever it recurs are bl
 The same class serves the local SQLite file (tuned: a write-ahead log and fsync at checkpoints, not at
 every commit) and PostgreSQL in production. Only the events a turn adds are processed, so the cost of a
 save does not grow with the conversation; forgetting rewrites the sender's stored events, which happens
-only on the turns that clear an answer. Reading a conversation back is Rasa's own read and replay, with
-each event type resolved once per read instead of once per event (see `deserialised`).
+only on the turns that clear an answer. Reading a conversation back selects what Rasa's read selects,
+with indexed queries (`_stored`), and replays it as Rasa does, each event type resolved once per read
+(`deserialised`). A long session is condensed after a turn (bot.rasa.condensed_sessions), so a turn reads
+a short one; a read of every session leaves the condensed copies out.
 """
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from typing import Any, Callable, Iterable, Optional
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.brokers.sql import SQLEventBroker
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import event, func, select, text
@@ -57,7 +59,6 @@ BLANK = "＊"
 _MIN_NAME_TO_BLANK = 2  # a one-letter name would blank that letter everywhere
 INDEXES = {"ix_events_sender_session_start": "sender_id, type_name, timestamp",
            "ix_events_sender_timestamp": "sender_id, timestamp"}
-SESSION_STARTED = "session_started"
 _STORED = "_private_store_saved"  # on a tracker this store saved: how many of its events are stored
 
 
@@ -293,16 +294,16 @@ class PrivateTrackerStore(SQLTrackerStore):
                                "(PostgreSQL): the Rasa servers and action servers need the same key")
         self.engine.hide_parameters = True  # a failed write never logs a conversation's values
         count_errors(self.engine, "conversation")
-        self.condense_after = condensed_sessions.condense_after()
+        self.condense_after = settings.conversation_condense_after()
         self._add_indexes()
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _tune)
             self.engine.dispose()  # connections made while creating the tables reconnect tuned
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
-        """Rasa's own read (same query, same order, same replay), made cheaper per event: only the
-        events' JSON is selected (no ORM object per event), and each event type is resolved once per
-        read (see `deserialised`). Both costs grow with the conversation (bench/README.md)."""
+        """Rasa's read (the same events, in the same order, the same replay), made cheaper: indexed
+        queries that select only the events' JSON (`_stored`), each event type resolved once per read
+        (`deserialised`). The tracker remembers how many events it was handed (`_additional_events`)."""
         with self.session_scope() as session:
             events = self._stored(session, sender_id, every_session=fetch_events_from_all_sessions)
         if fetch_events_from_all_sessions:
@@ -323,7 +324,7 @@ class PrivateTrackerStore(SQLTrackerStore):
         query = select(event.data).where(event.sender_id == sender_id)
         if not every_session:
             started = session.execute(select(func.max(event.timestamp)).where(
-                event.sender_id == sender_id, event.type_name == SESSION_STARTED)).scalar()
+                event.sender_id == sender_id, event.type_name == SessionStarted.type_name)).scalar()
             if started is not None:
                 query = query.where(event.timestamp >= started)
         return [json.loads(data) for data in session.execute(query.order_by(event.id)).scalars()]

@@ -129,7 +129,7 @@ def test_a_setting_that_cannot_work_is_refused_by_name(monkeypatch):
     import pytest
 
     from bot.core.settings import SettingError
-    from bot.rasa.condensed_sessions import condense_after
+    from bot.core.settings import conversation_condense_after as condense_after
 
     for bad in ("many", "5", "-1"):
         monkeypatch.setenv("CONVERSATION_CONDENSE_AFTER", bad)

@@ -8,10 +8,14 @@ are connected, bot.store.open_tickets_state) and wakes its listeners when the st
 carries no data (the page asks /queue.json, behind the login as always). A stream ends after
 `STREAM_SECONDS` and the browser reconnects by itself, so an expired session does not keep one open;
 pages also poll slowly, for the waiting times and last messages, and in case a stream is cut.
+
+The watch reads its baseline when a stream joins, before the page hears the stream is open (and then asks
+/queue.json once): a ticket opened in between is in that answer or is announced, never missed.
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any, AsyncIterator, Callable, Optional
 
@@ -46,14 +50,30 @@ class QueueWatch:
             if not self._listeners:
                 self._state = None  # nobody listens: read nothing, and start afresh on the next listener
                 continue
-            try:
-                state = await asyncio.to_thread(self._read)
-            except Exception as error:  # the store restarting: try again next time
-                log.warning("the live queue could not read the store: %s", type(error).__name__)
+            state = await self._read_state()
+            if state is None:
                 continue
             if self._state is not None and state != self._state:
                 self._announce()
             self._state = state
+
+    async def _read_state(self) -> Optional[Any]:
+        try:
+            return await asyncio.to_thread(self._read)
+        except Exception as error:  # the store restarting: try again next time
+            log.warning("the live queue could not read the store: %s", type(error).__name__)
+            return None
+
+    @contextlib.asynccontextmanager
+    async def listening(self) -> AsyncIterator[None]:
+        """One listener for the time of the block; the first one reads the baseline before going on."""
+        self._listeners += 1
+        try:
+            if self._state is None:
+                self._state = await self._read_state()
+            yield
+        finally:
+            self._listeners -= 1
 
     def _announce(self) -> None:
         self.version += 1
@@ -64,28 +84,23 @@ class QueueWatch:
         self.stopping.set()
         self.changed.set()
 
-    async def changes(self, heartbeat: float = HEARTBEAT_SECONDS,
+    async def changes(self, seen: int, heartbeat: float = HEARTBEAT_SECONDS,
                       lifetime: float = STREAM_SECONDS) -> AsyncIterator[bool]:
         """True at each change, False when `heartbeat` seconds passed without one; ends after `lifetime`
-        seconds or when the console stops."""
+        seconds or when the console stops. Called inside `listening()`; `seen` is the version there."""
         loop = asyncio.get_running_loop()
         ends = loop.time() + lifetime
-        seen = self.version
-        self._listeners += 1
-        try:
-            while not self.stopping.is_set() and loop.time() < ends:
-                if self.version == seen:
-                    try:
-                        await asyncio.wait_for(self.changed.wait(), min(heartbeat, max(ends - loop.time(), 0)))
-                    except asyncio.TimeoutError:
-                        yield False
-                        continue
-                if self.stopping.is_set():
-                    return
-                seen = self.version
-                yield True
-        finally:
-            self._listeners -= 1
+        while not self.stopping.is_set() and loop.time() < ends:
+            if self.version == seen:
+                try:
+                    await asyncio.wait_for(self.changed.wait(), min(heartbeat, max(ends - loop.time(), 0)))
+                except asyncio.TimeoutError:
+                    yield False
+                    continue
+            if self.stopping.is_set():
+                return
+            seen = self.version
+            yield True
 
 
 QUEUE_WATCH = web.AppKey("queue_watch", QueueWatch)
@@ -96,13 +111,15 @@ async def queue_events(request: web.Request) -> web.StreamResponse:
     watch = request.app[QUEUE_WATCH]
     response = web.StreamResponse(headers={"X-Accel-Buffering": "no"})  # nginx: pass each event on at once
     response.content_type = "text/event-stream"
-    await response.prepare(request)
-    try:
-        await response.write(f"retry: {RETRY_MS}\n\n".encode())
-        async for changed in watch.changes():
-            await response.write(b"event: queue\ndata: changed\n\n" if changed else b": still here\n\n")
-    except ConnectionResetError:
-        pass  # the page was closed
+    async with watch.listening():
+        seen = watch.version
+        await response.prepare(request)
+        try:
+            await response.write(f"retry: {RETRY_MS}\n\n".encode())
+            async for changed in watch.changes(seen):
+                await response.write(b"event: queue\ndata: changed\n\n" if changed else b": still here\n\n")
+        except ConnectionResetError:
+            pass  # the page was closed
     return response
 
 

@@ -11,7 +11,9 @@ scale test and the Kubernetes manifests start the Rasa server this way, which ad
   `--jwt-secret` given on the command line are refused, and so is Rasa's `?token=` query parameter
   (there is no auth token): callers send a JWT header (bot.rasa.api_token);
 - with the production endpoints, a refusal to start while a secret it needs is empty;
-- GET /metrics and the turn latency histogram (bot.rasa.metrics).
+- GET /metrics and the turn latency histogram (bot.rasa.metrics);
+- a model warmed before the port opens, so the first family after a start waits no longer than the next
+  (bot.rasa.warm_up).
 """
 from __future__ import annotations
 
@@ -61,7 +63,7 @@ def arguments(argv: List[str], secret: Optional[str] = None) -> List[str]:
 
 
 def main() -> None:
-    from bot.rasa import action_results, metrics, outage, typed_payloads
+    from bot.rasa import action_results, metrics, outage, typed_payloads, warm_up
 
     # sys.argv is Python's copy: changing it does not change what `ps` shows (/proc/<pid>/cmdline).
     sys.argv = [sys.argv[0], *arguments(sys.argv[1:])]
@@ -69,6 +71,7 @@ def main() -> None:
     action_results.install()
     typed_payloads.install()
     metrics.install()
+    warm_up.install()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -9,7 +9,7 @@ import pytest
 from jsonschema import ValidationError, validators
 from rasa.core.actions.action import RemoteAction
 
-from bot.rasa import action_results
+from bot.rasa import action_results, warm_up
 from bot.core.settings import PROJECT_ROOT
 
 GOOD = {"events": [{"event": "slot", "name": "language", "value": "zh"}],
@@ -22,11 +22,52 @@ def test_the_entry_point_installs_the_guard_and_the_prepared_check():
               "except SystemExit:\n    pass\n"
               "from rasa.core.processor import MessageProcessor\n"
               "from rasa.core.actions.action import RemoteAction\n"
+              "import rasa.core.run\n"
               "print(getattr(MessageProcessor._run_action, 'guarded', False), "
-              "RemoteAction._validate_action_result.__module__)")
+              "RemoteAction._validate_action_result.__module__, "
+              "getattr(rasa.core.run.load_agent_on_start, 'warms', False))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT,
                             timeout=300)
-    assert result.stdout.strip().splitlines()[-1] == "True bot.rasa.action_results", result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "True bot.rasa.action_results True", result.stderr[-2000:]
+
+
+class LoadedAgent:
+    def __init__(self, fails: bool = False) -> None:
+        self.parsed: list[str] = []
+        self.fails = fails
+
+    def is_ready(self) -> bool:
+        return True
+
+    async def parse_message(self, text: str) -> dict:
+        if self.fails:
+            raise RuntimeError("no model")
+        self.parsed.append(text)
+        return {}
+
+
+async def test_the_model_parses_both_languages_before_the_server_opens_its_port(monkeypatch):
+    import rasa.core.run
+
+    agent = LoadedAgent()
+
+    async def load_agent_on_start(*_args, **_kwargs):
+        return agent
+
+    monkeypatch.setattr(rasa.core.run, "load_agent_on_start", load_agent_on_start)
+    warm_up.install()
+    warm_up.install()  # twice, as a restarted plugin load would: one warm-up
+    assert await rasa.core.run.load_agent_on_start("model", None, None, object(), None) is agent
+    assert agent.parsed == list(warm_up.WARM_UP_MESSAGES)
+    assert {language_of(text) for text in agent.parsed} == {"zh", "en"}
+
+    broken = LoadedAgent(fails=True)
+    await warm_up.warm(broken)  # a model that cannot parse still lets the server start
+    await warm_up.warm(None)
+
+
+def language_of(text: str) -> str:
+    return "zh" if any("\u4e00" <= character <= "\u9fff" for character in text) else "en"
 
 
 def test_a_valid_action_response_passes_and_an_invalid_one_is_refused_as_rasa_would():

@@ -112,6 +112,22 @@ def relationship_in(text: str) -> Optional[str]:
     return best[1] if best else None
 
 
+RELATIONSHIPS = frozenset(relationship for _, relationship in _RELATIONSHIP_WORDS)
+
+
+_SPAN_PREFIX = re.compile(r"^(?:给|給|为|為|帮|幫|替|是|就是|for|it's for)?\s*(?:我的?|my\s+)?", re.IGNORECASE)
+
+
+def relationship_value(value: str) -> Optional[str]:
+    """A relationship entity's plan value: already one ("mother"), or the span the model marked minus the
+    words before the relationship ("替爸爸", "给我婆婆" → "father", "mother_in_law"); None when what is left
+    is not a relationship word (姑妈 is an aunt, not 妈)."""
+    if value in RELATIONSHIPS:
+        return value
+    bare = _SPAN_PREFIX.sub("", normalised(value).lower()).strip()
+    return dict(_RELATIONSHIP_WORDS).get(bare)
+
+
 def _is_relationship_only(text: str) -> bool:
     bare = re.sub(r"^(?:给|為|为|帮|替|是|就是|for|it's for|it is for)\s*", "", _bare(text))
     bare = re.sub(r"^(?:我的?|my\s+)", "", bare).strip()

@@ -1,5 +1,6 @@
-"""The two readings a rule corrects after the classifiers (issue 13): a sign-up stating an age the plan
-does not take gets the age limit, and "why do you need her ID number" gets the reason for the question."""
+"""The readings a rule corrects after the classifiers (issue 13): a sign-up stating an age the plan
+does not take gets the age limit, "why do you need her ID number" gets the reason for the question, and a
+relationship span with more than the word in it gets the plan value."""
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
@@ -55,3 +56,19 @@ def test_why_a_field_is_needed_is_not_the_data_use_question():
 def test_a_why_question_read_as_an_answer_is_not_checked_as_one():
     assert read("要身份证号码干什么", "inform")[0] == "ask_why_asked"
     assert read("身份证号码是110105196103150029，为什么要这个", "inform")[0] == "inform"
+
+
+@pytest.mark.parametrize("span, value", [("替爸爸", "father"), ("给我婆婆", "mother_in_law"), ("mother", "mother"),
+                                         ("my mum", "mother"), ("father-in-law", "father_in_law")])
+def test_a_relationship_span_gets_the_plan_value_of_its_word(span, value):
+    message = Message(data={"text": f"我想{span}报名", "intent": {"name": "enroll", "confidence": 0.9},
+                            "entities": [{"entity": "relationship", "value": span, "start": 2, "end": 2 + len(span)}]})
+    IntentRules(60, 70).process([message])
+    assert message.get("entities")[0]["value"] == value
+
+
+def test_a_relationship_the_plan_does_not_know_is_left_for_the_form_to_refuse():
+    message = Message(data={"text": "给我姑妈报名", "intent": {"name": "enroll", "confidence": 0.9},
+                            "entities": [{"entity": "relationship", "value": "姑妈", "start": 1, "end": 3}]})
+    IntentRules(60, 70).process([message])
+    assert message.get("entities")[0]["value"] == "姑妈"

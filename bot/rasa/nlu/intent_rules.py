@@ -4,8 +4,10 @@
   (intent `faq`, topic faq/age), so the rules answer with the age limit instead of starting a form.
 - A "why do you need her ID number" read as the data-use question (faq/personal_data), as an answer or
   as a correction becomes `ask_why_asked`, so the reason for the question is given (actions.form_questions).
+- A relationship entity whose span holds more than the word ("替爸爸" in 我想替爸爸申請加入) gets the plan
+  value of the word in it (bot.core.answers.relationship_value), so the slot says "father", not the span.
 
-No training, no featurizer: two regular-expression checks per message.
+No training, no featurizer: a few regular-expression checks per message.
 """
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.core.answers import relationship_value
 from bot.core.intent_rules import asks_to_join_at_age_outside, asks_why_a_field_is_needed
 from bot.core.plan import load_plan
 
@@ -52,7 +55,7 @@ def _set_topic(message: Message, topic: Text) -> None:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class IntentRules(GraphComponent):
-    """Corrects two readings the classifiers get wrong, by rule."""
+    """Corrects readings the classifiers get wrong, by rule."""
 
     def __init__(self, age_min: int, age_max: int) -> None:
         self.age_min, self.age_max = age_min, age_max
@@ -75,4 +78,13 @@ class IntentRules(GraphComponent):
             elif (intent in _WHY_READINGS or (intent == RETRIEVAL_INTENT and topic == DATA_TOPIC)) \
                     and asks_why_a_field_is_needed(text):
                 _set_intent(message, "ask_why_asked")
+            _name_relationships(message)
         return messages
+
+
+def _name_relationships(message: Message) -> None:
+    for entity in message.get(ENTITIES) or []:
+        if entity.get(ENTITY_ATTRIBUTE_TYPE) == "relationship":
+            value = relationship_value(str(entity.get(ENTITY_ATTRIBUTE_VALUE) or ""))
+            if value is not None:
+                entity[ENTITY_ATTRIBUTE_VALUE] = value

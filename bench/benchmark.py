@@ -171,7 +171,15 @@ def main(argv: Optional[list[str]] = None) -> int:
                         help="with --assistant-only: train with this config file instead of config.yml")
     parser.add_argument("--name", default="bench",
                         help="results file name (bench/results/NAME.json/.md/.png); default bench")
+    parser.add_argument("--report", action="store_true",
+                        help="measure nothing: judge bench/results/NAME.json again against today's targets "
+                             "and rewrite its .md and .png")
     args = parser.parse_args(argv)
+    if args.report:
+        result = json.loads((RESULTS / f"{args.name}.json").read_text())
+        result["targets"], result["verdicts"] = TARGETS, verdicts(result["baseline"], result["assistant"])
+        print(write_results(result, args.name))
+        return 0 if all(v["pass"] for v in result["verdicts"]) else 1
     if args.assistant_only and args.name == "bench":
         parser.error("--assistant-only needs --name, so it does not overwrite the full run's results")
     scratch = Path(tempfile.mkdtemp(prefix="rasa-bench-"))

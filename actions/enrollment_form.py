@@ -10,7 +10,9 @@ one message ("我妈叫王秀英，身份证号……，手机……") are all t
 asked. At the name prompt a plausible name is the name whatever words it is made of, while a question
 or a request is given back to the conversation's rules (the form is rejected for this turn, so the FAQ
 or the handoff answers, and the form asks again). A correction typed where a yes/no answer is expected
-("手机号不是这个，是139…") changes that earlier answer (actions.corrections).
+("手机号不是这个，是139…") changes that earlier answer (actions.corrections). At the ID or phone prompt, a
+message with no number in it is not checked as a number: it gets what the question needs (which ID, whose
+phone, how to stop for now) and the question again.
 """
 from __future__ import annotations
 
@@ -35,6 +37,24 @@ IDENTITY_ANSWERS = (enrollment.RELATIONSHIP, enrollment.MEMBER_NAME, enrollment.
 # Intents the conversation's rules answer in the middle of the form (data/enrollment, data/faq, ...).
 ANSWERED_BY_RULES = {"faq", "ask_plan_overview", "bot_challenge", "estimate_contribution", "ask_why_asked",
                      "ask_meaning", "pause_enrollment", "cancel", "correct", "ask_human", "withdraw", "switch_language"}
+
+# At the ID or phone prompt a message with no number in it is not an answer to check ("他只有护照", "老人没手机",
+# "不知道"): it gets what the question needs and how to stop for now, and the question again.
+_NUMBER_HELP = {enrollment.ID_NUMBER: "utter_id_number_help", enrollment.PHONE: "utter_phone_help"}
+
+# Actions that run between a message and the form without answering it.
+_NOT_AN_ANSWER = {"action_listen", "action_extract_slots", "enrollment_form", "validate_enrollment_form", None}
+
+
+def _answered_by_a_rule(tracker: Tracker) -> bool:
+    """Whether a rule has already answered the latest message (the FAQ, the reason for a question): the
+    form then runs again only to ask its question, and the message must not be read, or refused, twice."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") not in _NOT_AN_ANSWER:
+            return True
+    return False
 
 
 class ValidateEnrollmentForm(FormValidationAction):
@@ -67,13 +87,17 @@ class ValidateEnrollmentForm(FormValidationAction):
                     say(dispatcher, response, language, **values)
                 return [SlotSet(asked, None), *(SlotSet(k, v) for k, v in corrected.slots.items())]
 
-        if typed and asked in IDENTITY_ANSWERS:
+        if typed and asked in IDENTITY_ANSWERS and not _answered_by_a_rule(tracker):
             several = self._several_answers(app, asked, text, candidates)
             if several is None:
                 if intent in ANSWERED_BY_RULES and not self._answers_question(asked, text):
                     return [SlotSet(asked, None), ActionExecutionRejected(self.form_name())]
             else:
                 candidates = several
+            if several is None and asked in _NUMBER_HELP and asked in candidates \
+                    and not answers.carries_number(text):
+                say(dispatcher, _NUMBER_HELP[asked], language)
+                return [SlotSet(asked, None)]
 
         updates: Dict[Text, Any] = {}
         for key in [k for k in IDENTITY_ANSWERS if k in candidates] + \

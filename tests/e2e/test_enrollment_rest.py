@@ -157,3 +157,31 @@ def test_a_family_giving_several_answers_asking_mid_form_and_correcting_at_the_r
     assert number, "the enrollment was submitted"
     status, counts, _ = enrollment_rows(running_assistant, number)
     assert status == "active" and counts["screening_answers"] == 6
+
+
+@pytest.mark.parametrize("start, name, questions, prompts, clarify", [
+    ("我想给我妈报名", "她叫王秀英", ["要交多少钱", "等待期多久"], ("身份证号码", "姓名"), "我没太明白"),
+    ("I want to enroll my mum", "her name is Mary Wang", ["how much does it cost", "how long is the waiting period"],
+     ("ID card number", "full name"), "didn't quite catch"),
+])
+def test_plan_questions_in_the_middle_of_the_form_are_answered_and_the_question_is_asked_again(
+        running_assistant, start, name, questions, prompts, clarify):
+    """Two plan questions in a row, at the name prompt and at the ID prompt: each gets its answer and then
+    the question on screen again, never "I didn't understand" (which, twice, would hand the family to
+    staff)."""
+    sender = f"asks-{uuid.uuid4().hex[:8]}"
+    agreed = "同意" if start.startswith("我") else "I agree"
+    for message in (start, agreed):
+        running_assistant.texts(sender, message)
+    if running_assistant.tracker(sender)["slots"]["requested_slot"] == "relationship":
+        running_assistant.texts(sender, "妈妈" if start.startswith("我") else "my mother")
+    id_prompt, name_prompt = prompts
+    for at, prompt, then in (("member_name", name_prompt, name), ("id_number", id_prompt, None)):
+        for question in questions:
+            replies = running_assistant.texts(sender, question)
+            assert len(replies) == 2 and clarify not in " ".join(replies), (question, replies)
+            assert prompt in replies[-1], (question, replies)
+            slots = running_assistant.tracker(sender)["slots"]
+            assert slots["requested_slot"] == at and not slots.get("handoff_reason"), (question, slots)
+        if then:
+            running_assistant.texts(sender, then)

@@ -42,10 +42,12 @@ def before(key):
     ("110105610315002", "utter_id_number_withdrawn_15_digit"),
     ("810000196103150027", "utter_id_number_unsupported_hk_mo_tw_permit"),
     ("910105196103150028", "utter_id_number_unsupported_foreign_permanent_resident"),
-    ("不知道", "utter_id_number_characters"),
+    ("110105.19610315.0029", "utter_id_number_characters"),
+    ("不知道", "utter_id_number_help"),  # no number at all: what is needed, not a format error
 ])
 async def test_each_id_failure_has_its_own_message_and_is_asked_again(typed, response):
-    values, responses = await validate(before("id_number"), text=typed, extracted={"id_number": typed})
+    values, responses = await validate({**before("id_number"), "requested_slot": "id_number"}, text=typed,
+                                       extracted={"id_number": typed})
     assert values["id_number"] is None
     assert response in responses
 

@@ -98,6 +98,25 @@ async def test_a_question_at_the_name_prompt_goes_to_the_rules_and_is_not_a_name
     assert slot_values(events)["member_name"] is None
 
 
+@pytest.mark.parametrize("asked, typed, help_response", [
+    ("id_number", "她只有护照", "utter_id_number_help"),
+    ("id_number", "card expired ages ago", "utter_id_number_help"),
+    ("phone", "老人家不用手机", "utter_phone_help"),
+    ("phone", "she never picks up", "utter_phone_help"),
+])
+async def test_a_message_with_no_number_at_a_number_prompt_gets_help_not_a_format_error(asked, typed, help_response):
+    events, responses = await validate({**before(asked), "requested_slot": asked}, text=typed, intent="inform",
+                                       extracted={asked: typed})
+    assert slot_values(events)[asked] is None  # asked again, nothing checked
+    assert responses == [help_response]
+
+
+async def test_a_number_with_a_typo_is_still_checked_as_one_at_the_number_prompt():
+    events, responses = await validate({**before("phone"), "requested_slot": "phone"}, text="1391234567",
+                                       intent="inform", extracted={"phone": "1391234567"})
+    assert slot_values(events)["phone"] is None and responses == ["utter_phone_format"]
+
+
 async def test_the_relationship_typed_at_the_name_prompt_is_not_the_name():
     events, responses = await validate({**before("member_name"), "requested_slot": "member_name"},
                                        text="我母亲", extracted={"member_name": "我母亲"})

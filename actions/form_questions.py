@@ -6,6 +6,7 @@ The form asks its question again afterwards (data/enrollment/form_questions.yml)
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -30,16 +31,20 @@ _REASONS = {
 }
 _WORDS = {  # a question that names what it asks about ("为什么要手机号") wins over the one on screen
     "phone": ("手机", "电话", "phone", "mobile", "number for"),
-    "id_number": ("身份证", "证件", " id", "id number"),
+    "id_number": ("身份证", "证件", "id", "id number"),
     "member_name": ("名字", "姓名", "name"),
     "screening_h1": ("健康", "病", "health"),
 }
+# English words count only whole, a plural too ("id" is not the start of "no idea"); Chinese ones anywhere.
+_NAMED = {key: re.compile("|".join(rf"(?<![a-z]){re.escape(word)}s?(?![a-z])" if word.isascii() else re.escape(word)
+                                   for word in words))
+          for key, words in _WORDS.items()}
 
 
 def reason_for(question: str | None, text: str) -> Text:
-    lowered = f" {text.lower()}"
-    for key, words in _WORDS.items():
-        if any(word in lowered for word in words):
+    lowered = text.lower()
+    for key, named in _NAMED.items():
+        if named.search(lowered):
             question = key
             break
     if question and question.startswith("screening_"):

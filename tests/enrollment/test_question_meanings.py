@@ -8,7 +8,7 @@ import pytest
 from rasa.shared.core.domain import Domain
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.form_questions import ActionExplainQuestion
+from actions.form_questions import ActionExplainQuestion, reason_for
 from tests.enrollment.helpers import tracker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,3 +32,13 @@ def test_every_health_question_has_a_plain_explanation_in_both_languages():
         variations = domain.responses[f"utter_meaning_screening_h{number}"]
         languages = {c["value"] for v in variations for c in v.get("condition", []) if c["name"] == "language"}
         assert languages == {"zh", "en"}
+
+
+@pytest.mark.parametrize("asked, typed, expected", [
+    ("phone", "no idea why you want this", "utter_why_phone"),  # "id" in "idea" is not the ID
+    ("phone", "why do you need her ID", "utter_why_id_number"),
+    ("id_number", "what are the names for", "utter_why_member_name"),
+    ("id_number", "为什么要手机号", "utter_why_phone"),
+])
+def test_a_why_question_is_answered_for_the_field_it_names_as_a_whole_word(asked, typed, expected):
+    assert reason_for(asked, typed) == expected

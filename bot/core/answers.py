@@ -75,6 +75,15 @@ def normalised(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").strip()
 
 
+_ANY_NUMBER = re.compile(r"[0-9]|[零〇一二三四五六七八九幺两]{4,}")
+
+
+def carries_number(text: str) -> bool:
+    """Whether the message holds any number at all: a digit (full-width ones too) or a run of Chinese
+    numerals ("幺三九…"). At the ID or phone prompt, a message without one cannot be the answer."""
+    return bool(_ANY_NUMBER.search(normalised(text)))
+
+
 def _bare(text: str) -> str:
     return normalised(text).strip(" 。.!！~～").lower()
 

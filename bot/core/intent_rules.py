@@ -5,15 +5,19 @@
   enrollment starts, instead of being walked through a form that can only end in a refusal.
 - "Why do you need her ID number?" asks why a question is asked, not what happens to the data: it gets
   the reason for the question (the plan checks the age from the ID), not the privacy answer.
+- A message the model is unsure of ("填她的电话是要做什么", "the card is in my dad's drawer, I'll carry on
+  tonight"), with no number in it, whose next-best readings include one of the form's own requests
+  (why a question is asked, doing it later) is taken as that request: in the middle of a form it is far
+  likelier than anything else the model half-saw, and the answer to it costs the family nothing.
 
 Pure text rules, no Rasa: bot.rasa.nlu.intent_rules applies them to the model's reading.
 """
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Iterable, Optional, Tuple
 
-from bot.core.answers import ID_LIKE, PHONE_LIKE, normalised
+from bot.core.answers import ID_LIKE, PHONE_LIKE, carries_number, normalised
 
 _ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _ZH_NUMBER = r"[一二两三四五六七八九]?十[一二三四五六七八九]?"
@@ -71,3 +75,27 @@ def asks_why_a_field_is_needed(text: str) -> bool:
     if ID_LIKE.search(text) or PHONE_LIKE.search(text):
         return False  # it carries an answer
     return bool(_WHY.search(text) and _FORM_FIELDS.search(text))
+
+
+# The form's own requests, which a family makes in the middle of it; the rules answer each and the form
+# goes on (or pauses). Plan questions (faq) are not among them: a half-read plan question is better asked
+# again than answered with the wrong topic.
+FORM_REQUESTS = ("ask_why_asked", "pause_enrollment")
+FALLBACK = "nlu_fallback"
+# How far down and how weakly a form request may stand in the ranking to be taken.
+_WITHIN = 2
+_AT_LEAST = 0.25
+
+
+def form_request_behind(text: str, ranking: Iterable[Tuple[str, float]]) -> Optional[str]:
+    """The form request a message the model could not read most likely is, or None.
+
+    `ranking` is the classifier's intent ranking (name, confidence), best first; the fallback's own entry
+    is skipped. A request counts when it is among the two best readings with at least a quarter of the
+    confidence; a message with a number in it is an answer, never a request."""
+    if carries_number(text):
+        return None
+    readings = [(name, confidence) for name, confidence in ranking if name != FALLBACK][:_WITHIN]
+    requests = [(confidence, name) for name, confidence in readings
+                if name in FORM_REQUESTS and confidence >= _AT_LEAST]
+    return max(requests)[1] if requests else None

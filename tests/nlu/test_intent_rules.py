@@ -4,12 +4,15 @@ relationship span with more than the word in it gets the plan value."""
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.core.intent_rules import asks_to_join_at_age_outside, asks_why_a_field_is_needed, stated_age
+from bot.core.answers import carries_number
+from bot.core.intent_rules import asks_to_join_at_age_outside, asks_why_a_field_is_needed, form_request_behind, \
+    stated_age
 from bot.rasa.nlu.intent_rules import IntentRules
 
 
-def read(text, intent, topic=None):
-    data = {"text": text, "intent": {"name": intent, "confidence": 0.9}}
+def read(text, intent, topic=None, ranking=()):
+    data = {"text": text, "intent": {"name": intent, "confidence": 0.9},
+            "intent_ranking": [{"name": name, "confidence": confidence} for name, confidence in ranking]}
     if topic:
         data["response_selector"] = {"default": {"response": {"intent_response_key": topic,
                                                               "utter_action": f"utter_{topic}"},
@@ -72,3 +75,29 @@ def test_a_relationship_the_plan_does_not_know_is_left_for_the_form_to_refuse():
                             "entities": [{"entity": "relationship", "value": "姑妈", "start": 1, "end": 3}]})
     IntentRules(60, 70).process([message])
     assert message.get("entities")[0]["value"] == "姑妈"
+
+
+@pytest.mark.parametrize("text, number", [
+    ("13912345678", True), ("手机１３９", True), ("幺三九一二三四", True), ("她只有护照", False),
+    ("一两天再说", False), ("no idea why", False),
+])
+def test_a_number_is_seen_in_digits_full_width_digits_and_runs_of_chinese_numerals(text, number):
+    assert carries_number(text) is number
+
+
+def test_a_message_read_as_nothing_is_the_form_request_among_its_two_best_readings():
+    fallback = ("nlu_fallback", 0.5)
+    assert form_request_behind("填她的电话是要做什么", [fallback, ("ask_plan_overview", 0.39), ("ask_why_asked", 0.32)]) \
+        == "ask_why_asked"
+    assert form_request_behind("the card is in a drawer, tonight then",
+                               [fallback, ("correct", 0.34), ("pause_enrollment", 0.27)]) == "pause_enrollment"
+    # too weak, too far down, a plan question, or a number in it: left as it was
+    assert form_request_behind("嗯嗯那个", [fallback, ("inform", 0.4), ("pause_enrollment", 0.2)]) is None
+    assert form_request_behind("嗯嗯那个", [fallback, ("inform", 0.4), ("faq", 0.3), ("ask_why_asked", 0.29)]) is None
+    assert form_request_behind("139 later", [fallback, ("pause_enrollment", 0.45)]) is None
+
+
+def test_the_rule_changes_only_a_fallback_reading():
+    ranking = [("nlu_fallback", 0.5), ("ask_plan_overview", 0.39), ("ask_why_asked", 0.32)]
+    assert read("填她的电话是要做什么", "nlu_fallback", ranking=ranking)[0] == "ask_why_asked"
+    assert read("填她的电话是要做什么", "ask_plan_overview", ranking=ranking[1:])[0] == "ask_plan_overview"

@@ -4,6 +4,9 @@
   (intent `faq`, topic faq/age), so the rules answer with the age limit instead of starting a form.
 - A "why do you need her ID number" read as the data-use question (faq/personal_data), as an answer or
   as a correction becomes `ask_why_asked`, so the reason for the question is given (actions.form_questions).
+- A message read as nothing (nlu_fallback), with no number in it, whose next readings include one of
+  the form's own requests (why a question is asked, doing it later) becomes that request
+  (bot.core.intent_rules.form_request_behind).
 - A relationship entity whose span holds more than the word ("替爸爸" in 我想替爸爸申請加入) gets the plan
   value of the word in it (bot.core.answers.relationship_value), so the slot says "father", not the span.
 
@@ -17,11 +20,13 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE, INTENT, TEXT
+from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE, INTENT,
+                                       INTENT_RANKING_KEY, TEXT)
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.core.answers import relationship_value
-from bot.core.intent_rules import asks_to_join_at_age_outside, asks_why_a_field_is_needed
+from bot.core.intent_rules import FALLBACK, asks_to_join_at_age_outside, asks_why_a_field_is_needed, \
+    form_request_behind
 from bot.core.plan import load_plan
 
 SELECTOR = "response_selector"
@@ -78,6 +83,12 @@ class IntentRules(GraphComponent):
             elif (intent in _WHY_READINGS or (intent == RETRIEVAL_INTENT and topic == DATA_TOPIC)) \
                     and asks_why_a_field_is_needed(text):
                 _set_intent(message, "ask_why_asked")
+            elif intent == FALLBACK:
+                ranking = [(str(reading.get("name")), float(reading.get("confidence") or 0.0))
+                           for reading in message.get(INTENT_RANKING_KEY) or []]
+                request = form_request_behind(text, ranking)
+                if request is not None:
+                    _set_intent(message, request)
             _name_relationships(message)
         return messages
 

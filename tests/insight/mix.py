@@ -31,7 +31,10 @@ CONVERSATIONS: dict[str, tuple[list[str], bool]] = {
                      "有"], False),
     "en-dropped-at-health-consent": ([*_en_start("Zhang Wei"), id_number("19600101", "003"), "13812340004"],
                                      False),
-    "zh-dropped-at-id-number": ([*_zh_start("陈美华"), "啊啊啊啊"], False),
+    # Something the model reads as nothing (nlu_fallback) at the ID prompt: one misunderstanding there.
+    # ("啊啊啊啊" counted only while a plan answer mid-form was followed by a fallback, a bug since fixed:
+    # the model reads it as a plan question.)
+    "zh-dropped-at-id-number": ([*_zh_start("陈美华"), "呃呃呃呃"], False),
     "zh-handed-over": ([*_zh_start("赵淑兰"), "转人工"], True),
     "en-handed-over": ([*_en_start("Li Ming"), id_number("19590611", "013"), "talk to a human"], True),
     "en-privacy-refused": (["I want to sign my dad up for the cancer plan", "no, I don't agree"], False),

@@ -81,7 +81,7 @@ def asks_why_a_field_is_needed(text: str) -> bool:
 # goes on (or pauses). Plan questions (faq) are not among them: a half-read plan question is better asked
 # again than answered with the wrong topic.
 FORM_REQUESTS = ("ask_why_asked", "pause_enrollment")
-FALLBACK = "nlu_fallback"
+FALLBACK_INTENT = "nlu_fallback"  # what the model reads a message it cannot read as
 # How far down and how weakly a form request may stand in the ranking to be taken.
 _WITHIN = 2
 _AT_LEAST = 0.25
@@ -95,7 +95,7 @@ def form_request_behind(text: str, ranking: Iterable[Tuple[str, float]]) -> Opti
     confidence; a message with a number in it is an answer, never a request."""
     if carries_number(text):
         return None
-    readings = [(name, confidence) for name, confidence in ranking if name != FALLBACK][:_WITHIN]
+    readings = [(name, confidence) for name, confidence in ranking if name != FALLBACK_INTENT][:_WITHIN]
     requests = [(confidence, name) for name, confidence in readings
                 if name in FORM_REQUESTS and confidence >= _AT_LEAST]
     return max(requests)[1] if requests else None

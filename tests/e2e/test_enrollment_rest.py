@@ -160,9 +160,10 @@ def test_a_family_giving_several_answers_asking_mid_form_and_correcting_at_the_r
 
 
 @pytest.mark.parametrize("start, name, questions, prompts, clarify", [
-    ("我想给我妈报名", "她叫王秀英", ["要交多少钱", "等待期多久"], ("身份证号码", "姓名"), "我没太明白"),
+    ("我想给我妈报名", "她叫王秀英", ["要交多少钱", "等待期多久"], {"member_name": "姓名", "id_number": "身份证号码"},
+     "我没太明白"),
     ("I want to enroll my mum", "her name is Mary Wang", ["how much does it cost", "how long is the waiting period"],
-     ("ID card number", "full name"), "didn't quite catch"),
+     {"member_name": "full name", "id_number": "ID card number"}, "didn't quite catch"),
 ])
 def test_plan_questions_in_the_middle_of_the_form_are_answered_and_the_question_is_asked_again(
         running_assistant, start, name, questions, prompts, clarify):
@@ -175,8 +176,8 @@ def test_plan_questions_in_the_middle_of_the_form_are_answered_and_the_question_
         running_assistant.texts(sender, message)
     if running_assistant.tracker(sender)["slots"]["requested_slot"] == "relationship":
         running_assistant.texts(sender, "妈妈" if start.startswith("我") else "my mother")
-    id_prompt, name_prompt = prompts
-    for at, prompt, then in (("member_name", name_prompt, name), ("id_number", id_prompt, None)):
+    for at, then in (("member_name", name), ("id_number", None)):
+        prompt = prompts[at]
         for question in questions:
             replies = running_assistant.texts(sender, question)
             assert len(replies) == 2 and clarify not in " ".join(replies), (question, replies)

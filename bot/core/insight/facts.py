@@ -15,7 +15,6 @@ from typing import Any, Optional
 from bot.core import enrollment, slots
 
 FALLBACK_ACTION = "action_default_fallback"
-FALLBACK_INTENT = "nlu_fallback"
 PERSONAL_SLOTS = frozenset({enrollment.MEMBER_NAME, enrollment.ID_NUMBER, enrollment.PHONE})
 VALUE_SLOTS = frozenset({
     slots.LANGUAGE, slots.REQUESTED_SLOT, enrollment.RELATIONSHIP, enrollment.PRIVACY_CONSENT,

@@ -14,7 +14,8 @@ from typing import Iterable, Optional
 
 from bot.core.plan.clock import CHINA_TIME
 from bot.core import enrollment, slots
-from bot.core.insight.facts import FALLBACK_INTENT, SCREENING_SLOTS, SET, Fact
+from bot.core.insight.facts import SCREENING_SLOTS, SET, Fact
+from bot.core.intent_rules import FALLBACK_INTENT
 
 FORM = "enrollment_form"
 STAGES = ("started", "privacy_consent", "identity", "health_consent", "screening", "outcome",

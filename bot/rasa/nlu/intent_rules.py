@@ -25,7 +25,7 @@ from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_TYPE, ENTITY_A
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.core.answers import relationship_value
-from bot.core.intent_rules import FALLBACK, asks_to_join_at_age_outside, asks_why_a_field_is_needed, \
+from bot.core.intent_rules import FALLBACK_INTENT, asks_to_join_at_age_outside, asks_why_a_field_is_needed, \
     form_request_behind
 from bot.core.plan import load_plan
 
@@ -34,10 +34,10 @@ RETRIEVAL_INTENT = "faq"
 AGE_TOPIC = "faq/age"
 DATA_TOPIC = "faq/personal_data"
 # What the model may have read a sign-up with an age as.
-_JOINING_READINGS = {"enroll", "inform", "nlu_fallback", RETRIEVAL_INTENT}
+_JOINING_READINGS = {"enroll", "inform", FALLBACK_INTENT, RETRIEVAL_INTENT}
 # What the model may have read a why-question as: an answer ("inform", so at the ID prompt "要身份证号码干啥"
 # would be checked as an ID number), a correction, or nothing.
-_WHY_READINGS = {"inform", "correct", "nlu_fallback"}
+_WHY_READINGS = {"inform", "correct", FALLBACK_INTENT}
 
 
 def _topic(message: Message) -> Text | None:
@@ -83,7 +83,7 @@ class IntentRules(GraphComponent):
             elif (intent in _WHY_READINGS or (intent == RETRIEVAL_INTENT and topic == DATA_TOPIC)) \
                     and asks_why_a_field_is_needed(text):
                 _set_intent(message, "ask_why_asked")
-            elif intent == FALLBACK:
+            elif intent == FALLBACK_INTENT:
                 ranking = [(str(reading.get("name")), float(reading.get("confidence") or 0.0))
                            for reading in message.get(INTENT_RANKING_KEY) or []]
                 request = form_request_behind(text, ranking)

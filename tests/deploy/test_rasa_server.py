@@ -12,6 +12,7 @@ from rasa.core.actions.action import RemoteAction
 from bot.rasa import action_results, warm_up
 from bot.core.settings import PROJECT_ROOT
 
+RASA_VALIDATE = RemoteAction._validate_action_result  # Rasa's own, before any install() of this process
 GOOD = {"events": [{"event": "slot", "name": "language", "value": "zh"}],
         "responses": [{"response": "utter_greet"}]}
 
@@ -84,10 +85,12 @@ def test_the_schema_itself_is_checked_once_not_on_every_response(monkeypatch):
     schema_class = validators.validator_for(RemoteAction.action_response_format_spec())
     monkeypatch.setattr(schema_class, "check_schema", classmethod(lambda cls, schema: checks.append(1)))
     action_results._validator.cache_clear()
+    action_results._by_event_name.cache_clear()
     action = RemoteAction("action_anything", None)
     for _ in range(50):
         action_results.validate_action_result(action, GOOD)
     action_results._validator.cache_clear()
+    action_results._by_event_name.cache_clear()
     assert len(checks) == 1
 
 
@@ -123,3 +126,54 @@ def test_with_the_production_endpoints_the_server_refuses_to_start_without_its_s
         rasa_server.arguments(["run", "--enable-api"], secret="s3cret")
     monkeypatch.setenv(missing, "set")
     assert rasa_server.arguments(["run", "--enable-api"], secret="s3cret")[-2] == "--jwt-secret=s3cret"
+
+
+def every_kind_of_event() -> list[dict]:
+    from datetime import datetime
+
+    import rasa_sdk.events as sdk
+
+    return [
+        sdk.SlotSet("language", "zh"), sdk.SlotSet("requested_slot", None), sdk.AllSlotsReset(),
+        sdk.FollowupAction("action_listen"), sdk.ActiveLoop("enrollment_form"), sdk.ActiveLoop(None),
+        sdk.BotUttered("好的", {"buttons": [{"title": "是", "payload": "/affirm"}]}, {"utter_action": "utter_ok"}),
+        sdk.UserUttered("我想给我妈报名", {"intent": {"name": "enroll", "confidence": 0.97},
+                                      "entities": [{"entity": "relationship", "value": "mother", "start": 4,
+                                                    "end": 5}], "intent_ranking": []}),
+        sdk.ActionExecuted("utter_greet"), sdk.SessionStarted(), sdk.Restarted(), sdk.UserUtteranceReverted(),
+        sdk.ActionReverted(), sdk.ConversationPaused(), sdk.ConversationResumed(), sdk.StoryExported(),
+        sdk.ReminderScheduled("EXTERNAL_reminder", datetime(2026, 12, 3, 9, 0), name="r"),
+        sdk.ReminderCancelled(name="r"), sdk.ActionExecutionRejected("action_x"), sdk.LoopInterrupted(True),
+        sdk.AgentUttered("hi"),
+    ]
+
+
+def test_each_event_is_checked_against_its_own_kind_with_rasas_verdict_and_rasas_error():
+    """The per-event check accepts exactly what Rasa's whole schema accepts, and a refused answer gets
+    Rasa's own error."""
+    assert action_results._by_event_name() is not None  # Rasa 3.6's kinds are told apart by their names
+    action = RemoteAction("action_anything", None)
+    good = [{"events": [event], "responses": []} for event in every_kind_of_event()]
+    good.append({"events": every_kind_of_event(), "responses": [{"response": "utter_greet"}]})
+    bad = [
+        {"events": [{"event": "slot", "name": 7, "value": "zh"}]},  # a slot's name must be a string
+        {"events": [{"event": "bot", "text": "hi", "metadata": "not an object"}]},
+        {"events": [{"event": "user", "text": "hi", "parse_data": {"entities": [{"value": 1}]}}]},
+        {"events": [{"event": "no such event"}]},
+        {"events": [{"event": "slot", "name": "language"}]},  # a slot event without its value
+        {"events": [{"event": "action", "name": "utter_greet", "confidence": "high"}]},
+        {"events": [{"event": "slot", "name": "language", "timestamp": "today"}]},
+        {"events": [*every_kind_of_event(), {"event": "action", "name": 1}]},
+        {"events": "not a list"}, {"events": [{"no": "event name"}]}, {"responses": {}},
+    ]
+    full = action_results._validator()
+    for answer in good:
+        assert full.is_valid(answer) and action_results.passes(answer), answer
+        assert action_results.validate_action_result(action, answer) is True
+    for answer in bad:
+        assert not full.is_valid(answer) and not action_results.passes(answer), answer
+        with pytest.raises(ValidationError) as ours:
+            action_results.validate_action_result(action, answer)
+        with pytest.raises(ValidationError) as rasas:
+            RASA_VALIDATE(action, answer)
+        assert ours.value.message.split(". Failed")[0] == rasas.value.message.split(". Failed")[0]

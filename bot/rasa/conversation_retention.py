@@ -17,7 +17,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy import func, select
 
 from bot.core import enrollment, settings
-from bot.rasa.tracker_store import NAME_SLOT, forgotten_event
+from bot.rasa.tracker_store import NAME_SLOT, forgotten_event, overwrite_forgotten
 
 ANSWER_SLOTS = frozenset({*enrollment.all_answer_keys(), "masked_id", "masked_phone", "member_age",
                           "birth_date_mismatches", "withdrawal_id_number"})
@@ -59,4 +59,6 @@ def forget_unfinished(store: SQLTrackerStore, *, now: datetime, keep_for: timede
                     row.data = json.dumps(kept)
             forgotten.append(sender_id)
         session.commit()
+    if forgotten:
+        overwrite_forgotten(store.engine)
     return forgotten

@@ -13,8 +13,8 @@ event is written (and before it is published to an event broker), this store
 What it publishes to the event broker, which cannot forget later, carries no name at all: the name slot,
 the message that answered the name prompt and the name wherever it recurs are blanked (`without_names`).
 
-The same class serves the local SQLite file (tuned: a write-ahead log and fsync at checkpoints, not at
-every commit) and PostgreSQL in production. Only the events a turn adds are processed, so the cost of a
+The same class serves the local SQLite file (tuned: pooled connections, a write-ahead log and fsync at
+checkpoints, not at every commit) and PostgreSQL in production. Only the events a turn adds are processed, so the cost of a
 save does not grow with the conversation; forgetting rewrites the sender's stored events, which happens
 only on the turns that clear an answer. Reading a conversation back selects what Rasa's read selects,
 with indexed queries (`_stored`), and replays it as Rasa does, each event type resolved once per read
@@ -37,8 +37,11 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy import event, func, select, text
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.core import settings
 from bot.core.personal_data import mask_everywhere
@@ -67,6 +70,33 @@ def _tune(dbapi_connection: Any, _record: Any) -> None:
     for pragma in PRAGMAS:
         cursor.execute(pragma)
     cursor.close()
+
+
+def tuned_sqlite(engine: Engine) -> Engine:
+    """Rasa's SQLite engine (the store's, the SQL broker's) as this store runs it: WAL with fsync at
+    checkpoints, and the file's connections pooled. SQLAlchemy 1.4 gives a file database no pool, so
+    Rasa opened and tuned a new connection for every read, save and publish (about 7 % of a turn,
+    bench/README.md). An in-memory database keeps Rasa's engine: its one connection is the database."""
+    if engine.url.database in (None, "", ":memory:"):
+        event.listen(engine, "connect", _tune)
+        return engine
+    pooled = create_engine(engine.url, poolclass=QueuePool, pool_size=5, max_overflow=10,
+                           connect_args={"check_same_thread": False})
+    event.listen(pooled, "connect", _tune)
+    engine.dispose()
+    return pooled
+
+
+def overwrite_forgotten(engine: Engine) -> None:
+    """After a rewrite that forgot stored values: on SQLite, the write-ahead log is copied into the file
+    and emptied at once, so the old pages leave the disk now. (With the connections pooled, nothing
+    closes the file after a turn, which is when SQLite would otherwise do it.)"""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+    if busy and busy[0]:
+        log.warning("the conversation file could not be checkpointed after forgetting: a reader held it")
 
 
 def protected(data: dict[str, Any]) -> dict[str, Any]:
@@ -242,8 +272,8 @@ class ProtectedBroker(EventBroker):
         self._followed: OrderedDict[str, tuple[Optional[str], frozenset[str]]] = OrderedDict()
         engine = getattr(inner, "engine", None)  # Rasa's SQL broker: on SQLite, tuned like the store
         if engine is not None and engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _tune)
-            engine.dispose()
+            inner.engine = tuned_sqlite(engine)
+            inner.sessionmaker = sessionmaker(bind=inner.engine)
 
     def publish_all(self, events: list[dict[str, Any]]) -> None:
         """`publish` for each of a save's events; into Rasa's SQL broker in one transaction, not one
@@ -286,6 +316,9 @@ class PrivateTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            self.engine = tuned_sqlite(self.engine)
+            self.sessionmaker = sessionmaker(bind=self.engine)
         if self.event_broker is not None and not isinstance(self.event_broker, ProtectedBroker):
             self.event_broker = ProtectedBroker(self.event_broker)
         if self.engine.dialect.name != "sqlite" and not settings.get("CONVERSATION_SEAL_KEY"):
@@ -296,9 +329,6 @@ class PrivateTrackerStore(SQLTrackerStore):
         count_errors(self.engine, "conversation")
         self.condense_after = settings.conversation_condense_after()
         self._add_indexes()
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _tune)
-            self.engine.dispose()  # connections made while creating the tables reconnect tuned
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         """Rasa's read (the same events, in the same order, the same replay), made cheaper: indexed
@@ -354,6 +384,8 @@ class PrivateTrackerStore(SQLTrackerStore):
             session.commit()
             setattr(tracker, _STORED, len(tracker.events))
             self._condense(session, tracker)
+        if forgetting and forgetting.stored_too:
+            overwrite_forgotten(self.engine)
         self._publish(tracker, rows, forgetting.names)
 
     def _add(self, session: Any, sender_id: str, rows: list[dict[str, Any]]) -> None:
@@ -442,6 +474,7 @@ def scrub_stored_events(store: SQLTrackerStore, batch: int = 500) -> tuple[int, 
             rows = session.execute(select(store.SQLEvent).where(store.SQLEvent.id > last_id)
                                    .order_by(store.SQLEvent.id).limit(batch)).scalars().all()
             if not rows:
+                overwrite_forgotten(store.engine)
                 return examined, changed
             for row in rows:
                 data = json.loads(row.data)

@@ -14,7 +14,8 @@ scale test and the Kubernetes manifests start the Rasa server this way, which ad
 - GET /metrics and the turn latency histogram (bot.rasa.metrics);
 - a model warmed before the port opens, so the first family after a start waits no longer than the next
   (bot.rasa.warm_up);
-- models loaded for answering, without Rasa's one training step (bot.rasa.serving_models): half the memory.
+- models loaded for answering, without Rasa's one training step (bot.rasa.serving_models): half the memory;
+- the action server's request bodies encoded with ujson (bot.rasa.action_requests).
 """
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def arguments(argv: List[str], secret: Optional[str] = None) -> List[str]:
 
 
 def main() -> None:
-    from bot.rasa import action_results, metrics, outage, serving_models, typed_payloads, warm_up
+    from bot.rasa import action_requests, action_results, metrics, outage, serving_models, typed_payloads, warm_up
 
     # sys.argv is Python's copy: changing it does not change what `ps` shows (/proc/<pid>/cmdline).
     sys.argv = [sys.argv[0], *arguments(sys.argv[1:])]
@@ -74,6 +75,7 @@ def main() -> None:
     metrics.install()
     warm_up.install()
     serving_models.install()
+    action_requests.install()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -1,7 +1,8 @@
 """How the Rasa server is started (bot.rasa.server): Rasa's own command line plus the project's guard
-around actions and its prepared check of action responses."""
+around actions, its prepared check of action responses, its models loaded for answering and its request bodies."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -11,6 +12,7 @@ from rasa.core.actions.action import RemoteAction
 
 from bot.rasa import action_results, warm_up
 from bot.core.settings import PROJECT_ROOT
+from tests.conftest import free_port
 
 RASA_VALIDATE = RemoteAction._validate_action_result  # Rasa's own, before any install() of this process
 GOOD = {"events": [{"event": "slot", "name": "language", "value": "zh"}],
@@ -24,12 +26,16 @@ def test_the_entry_point_installs_the_guard_and_the_prepared_check():
               "from rasa.core.processor import MessageProcessor\n"
               "from rasa.core.actions.action import RemoteAction\n"
               "import rasa.core.run\n"
+              "from rasa.utils.endpoints import EndpointConfig\n"
+              "from rasa.utils.tensorflow.models import RasaModel\n"
               "print(getattr(MessageProcessor._run_action, 'guarded', False), "
               "RemoteAction._validate_action_result.__module__, "
-              "getattr(rasa.core.run.load_agent_on_start, 'warms', False))")
+              "getattr(rasa.core.run.load_agent_on_start, 'warms', False), "
+              "EndpointConfig.request.__module__, RasaModel.load.__func__.__module__)")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT,
                             timeout=300)
-    assert result.stdout.strip().splitlines()[-1] == "True bot.rasa.action_results True", result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == (
+        "True bot.rasa.action_results True bot.rasa.action_requests bot.rasa.serving_models"), result.stderr[-2000:]
 
 
 class LoadedAgent:
@@ -177,3 +183,54 @@ def test_each_event_is_checked_against_its_own_kind_with_rasas_verdict_and_rasas
         with pytest.raises(ValidationError) as rasas:
             RASA_VALIDATE(action, answer)
         assert ours.value.message.split(". Failed")[0] == rasas.value.message.split(". Failed")[0]
+
+
+async def test_the_action_server_receives_the_same_json_encoded_by_ujson(monkeypatch):
+    """What reaches the action server decodes to the body Rasa gave, sent as JSON; a body ujson cannot
+    encode goes Rasa's way (and fails as it did)."""
+    from datetime import date
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.rasa import action_requests
+
+    received = []
+
+    async def webhook(request):
+        received.append((request.content_type, await request.read()))
+        return web.json_response({"events": [], "responses": []})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    monkeypatch.setattr(action_requests, "RASA_REQUEST", EndpointConfig.request)
+    monkeypatch.setattr(EndpointConfig, "request", action_requests.request)
+    body = {"next_action": "validate_enrollment_form", "sender_id": "web:1/2",
+            "tracker": {"latest_message": {"text": "她叫王秀英，1959年生", "intent": {"confidence": 0.30000000000000004}},
+                        "events": [{"event": "slot", "name": "member_name", "value": None, "timestamp": 1.5e9},
+                                   {"event": "user", "text": "我\u0000\"妈\"", "parse_data": {"entities": []}}]},
+            "domain": {"slots": {"1": True, "list": [1, 2.5e-7, -0.0, 10 ** 20]}}}
+    try:
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        assert await endpoint.request(json=body, method="post") == {"events": [], "responses": []}
+        content_type, raw = received[-1]
+        assert content_type == "application/json" and json.loads(raw) == body
+        assert raw.decode("ascii")  # non-ASCII escaped, as the standard library sends it
+        assert b'": ' not in raw  # ujson's compact form, not json.dumps's
+        # The next call with the same domain (Rasa's cached dictionary), then a model with another one.
+        body["tracker"]["events"].append({"event": "action", "name": "action_listen"})
+        await endpoint.request(json=body, method="post")
+        assert json.loads(received[-1][1]) == body
+        body["domain"] = {"slots": {"language": {"type": "categorical"}}, "responses": {"utter_x": []}}
+        await endpoint.request(json=body, method="post")
+        assert json.loads(received[-1][1]) == body and list(json.loads(received[-1][1]))[-1] == "domain"
+        await endpoint.request(json={"domain": {"a": 1}}, method="post")
+        assert json.loads(received[-1][1]) == {"domain": {"a": 1}}
+        with pytest.raises(TypeError):
+            await endpoint.request(json={"when": date(2026, 12, 3)}, method="post")
+    finally:
+        await runner.cleanup()

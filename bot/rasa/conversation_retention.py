@@ -17,7 +17,8 @@ from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy import func, select
 
 from bot.core import enrollment, settings
-from bot.rasa.tracker_store import NAME_SLOT, forgotten_event, overwrite_forgotten
+from bot.rasa.conversation_files import overwrite_forgotten
+from bot.rasa.tracker_store import NAME_SLOT, forgotten_event
 
 ANSWER_SLOTS = frozenset({*enrollment.all_answer_keys(), "masked_id", "masked_phone", "member_age",
                           "birth_date_mismatches", "withdrawal_id_number"})

@@ -37,23 +37,21 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy import create_engine, event, func, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
-from sqlalchemy.pool import QueuePool
 
 from bot.core import settings
 from bot.core.personal_data import mask_everywhere
 from bot.core.session_history import is_condensed
 from bot.core.slots import REQUESTED_SLOT
 from bot.rasa import condensed_sessions
+from bot.rasa.conversation_files import overwrite_forgotten, tuned_sqlite
 from bot.store.db import count_errors
 from bot.store.sealed_slots import SEALED_SLOTS, is_sealed, seal
 
 log = logging.getLogger(__name__)
 
-PRAGMAS = ("PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 5000")
 
 NAME_SLOT = "member_name"
 PERSONAL_SLOTS = SEALED_SLOTS | {NAME_SLOT}
@@ -63,40 +61,6 @@ _MIN_NAME_TO_BLANK = 2  # a one-letter name would blank that letter everywhere
 INDEXES = {"ix_events_sender_session_start": "sender_id, type_name, timestamp",
            "ix_events_sender_timestamp": "sender_id, timestamp"}
 _STORED = "_private_store_saved"  # on a tracker this store saved: how many of its events are stored
-
-
-def _tune(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    for pragma in PRAGMAS:
-        cursor.execute(pragma)
-    cursor.close()
-
-
-def tuned_sqlite(engine: Engine) -> Engine:
-    """Rasa's SQLite engine (the store's, the SQL broker's) as this store runs it: WAL with fsync at
-    checkpoints, and the file's connections pooled. SQLAlchemy 1.4 gives a file database no pool, so
-    Rasa opened and tuned a new connection for every read, save and publish (about 7 % of a turn,
-    bench/README.md). An in-memory database keeps Rasa's engine: its one connection is the database."""
-    if engine.url.database in (None, "", ":memory:"):
-        event.listen(engine, "connect", _tune)
-        return engine
-    pooled = create_engine(engine.url, poolclass=QueuePool, pool_size=5, max_overflow=10,
-                           connect_args={"check_same_thread": False})
-    event.listen(pooled, "connect", _tune)
-    engine.dispose()
-    return pooled
-
-
-def overwrite_forgotten(engine: Engine) -> None:
-    """After a rewrite that forgot stored values: on SQLite, the write-ahead log is copied into the file
-    and emptied at once, so the old pages leave the disk now. (With the connections pooled, nothing
-    closes the file after a turn, which is when SQLite would otherwise do it.)"""
-    if engine.dialect.name != "sqlite":
-        return
-    with engine.connect() as connection:
-        busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
-    if busy and busy[0]:
-        log.warning("the conversation file could not be checkpointed after forgetting: a reader held it")
 
 
 def protected(data: dict[str, Any]) -> dict[str, Any]:

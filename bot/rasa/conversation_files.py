@@ -28,10 +28,8 @@ def _tune(dbapi_connection: Any, _record: Any) -> None:
 
 
 def tuned_sqlite(engine: Engine) -> Engine:
-    """Rasa's SQLite engine (the store's, the SQL broker's) as this store runs it: WAL with fsync at
-    checkpoints, and the file's connections pooled. SQLAlchemy 1.4 gives a file database no pool, so
-    Rasa opened and tuned a new connection for every read, save and publish (about 7 % of a turn,
-    bench/README.md). An in-memory database keeps Rasa's engine: its one connection is the database."""
+    """Rasa's SQLite engine (the store's, the SQL broker's) tuned, and pooled for a file. An in-memory
+    database keeps Rasa's engine: its one connection is the database."""
     if engine.url.database in (None, "", ":memory:"):
         event.listen(engine, "connect", _tune)
         return engine

@@ -13,9 +13,9 @@ event is written (and before it is published to an event broker), this store
 What it publishes to the event broker, which cannot forget later, carries no name at all: the name slot,
 the message that answered the name prompt and the name wherever it recurs are blanked (`without_names`).
 
-The same class serves the local SQLite file (tuned: pooled connections, a write-ahead log and fsync at
-checkpoints, not at every commit) and PostgreSQL in production. Only the events a turn adds are processed, so the cost of a
-save does not grow with the conversation; forgetting rewrites the sender's stored events, which happens
+The same class serves the local SQLite file (bot.rasa.conversation_files: pooled connections, a
+write-ahead log, fsync at checkpoints) and PostgreSQL in production. Only the events a turn adds are
+processed, so the cost of a save does not grow with the conversation; forgetting rewrites the sender's stored events, which happens
 only on the turns that clear an answer. Reading a conversation back selects what Rasa's read selects,
 with indexed queries (`_stored`), and replays it as Rasa does, each event type resolved once per read
 (`deserialised`). A long session is condensed after a turn (bot.rasa.condensed_sessions), so a turn reads
@@ -51,7 +51,6 @@ from bot.store.db import count_errors
 from bot.store.sealed_slots import SEALED_SLOTS, is_sealed, seal
 
 log = logging.getLogger(__name__)
-
 
 NAME_SLOT = "member_name"
 PERSONAL_SLOTS = SEALED_SLOTS | {NAME_SLOT}
@@ -438,8 +437,7 @@ def scrub_stored_events(store: SQLTrackerStore, batch: int = 500) -> tuple[int, 
             rows = session.execute(select(store.SQLEvent).where(store.SQLEvent.id > last_id)
                                    .order_by(store.SQLEvent.id).limit(batch)).scalars().all()
             if not rows:
-                overwrite_forgotten(store.engine)
-                return examined, changed
+                break
             for row in rows:
                 data = json.loads(row.data)
                 kept = protected(data)
@@ -449,6 +447,8 @@ def scrub_stored_events(store: SQLTrackerStore, batch: int = 500) -> tuple[int, 
             examined += len(rows)
             last_id = rows[-1].id
             session.commit()
+    overwrite_forgotten(store.engine)
+    return examined, changed
 
 
 def open_configured_store(endpoints_file: str) -> SQLTrackerStore:

@@ -1,10 +1,12 @@
-"""Looking for typed ID numbers and phones in what the system keeps: files, database rows, logs.
+"""Looking for typed ID numbers and phones (and forgotten names) in what the system keeps: files, database
+rows, logs.
 
 A number counts as found in any separator form: the haystack is searched with every character that is
 not a letter or digit removed, so "139 1234 5678", "139-1234-5678" and "13912345678" are all found.
 """
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Iterable
@@ -40,3 +42,10 @@ def numbers_in_files(folder: Path, numbers: Iterable[str]) -> dict[str, list[str
         if hits:
             found[str(path)] = hits
     return found
+
+
+def files_holding(folder: Path, text: str) -> list[str]:
+    """The names of the files under `folder` holding `text` (a name, say) as typed or as JSON keeps it."""
+    forms = (text.encode(), json.dumps(text).strip('"').encode())
+    return sorted(path.name for path in Path(folder).rglob("*")
+                  if path.is_file() and any(form in path.read_bytes() for form in forms))

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from bot.rasa.conversation_retention import forget_unfinished
 from bot.store.sealed_slots import unseal
 from bot.rasa.tracker_store import stored_events
+from tests.privacy.scan import files_holding
 from tests.privacy.test_conversation_store import ID, new_tracker, turn
 
 LAST_MESSAGE = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
@@ -34,11 +35,13 @@ async def test_kept_for_seven_days_after_the_last_message(store):
     assert again.get_slot("member_name") == "王秀英" and unseal(again.get_slot("id_number")) == ID
 
 
-async def test_forgotten_with_its_personal_data_after_that(store):
+async def test_forgotten_with_its_personal_data_after_that(store, tmp_path):
     sender = await unfinished(store)
     assert sender in forget_unfinished(store, now=LAST_MESSAGE + timedelta(days=7, minutes=1))
     kept = stored_events(store, sender)
     assert "王秀英" not in str(kept) and "请输入＊＊＊的18位居民身份证号码。" in str(kept)
+    if store.engine.dialect.name == "sqlite":  # nor on the disk, while the store is open
+        assert files_holding(tmp_path, "王秀英") == []
     assert all(e["value"] is None for e in kept if e["event"] == "slot")
     again = await store.retrieve(sender)
     assert again.get_slot("privacy_consent") is None and again.get_slot("masked_id") is None

@@ -88,6 +88,23 @@ def _bare(text: str) -> str:
     return normalised(text).strip(" 。.!！~～").lower()
 
 
+# Sounds that say nothing: 啊, 呃, 哎呀呀, "hmm", "uhh", "erm", "ahhh", with or without punctuation or
+# emoji. 嗯 and "ok" are left out: families mean yes by them.
+_ZH_SOUNDS = "啊阿呃额哎唉呀哇喔噢哦诶欸咦嘿呵哈"
+_EN_SOUND = re.compile(r"h+m+|m+h*|u+h+|u+m+|e+r+m*|e+h+|a+h+|o+h+|h+u+h+|a+r+g+h+|p+h+e+w+", re.IGNORECASE)
+_NOT_WORDS = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def says_nothing(text: str) -> bool:
+    """Whether a message is only sounds or punctuation ("啊", "呃……", "hmm", "uhh?", "???"): no answer,
+    no question, no request. A single character that is also a name character (阿) counts only alone."""
+    words = [w for w in _NOT_WORDS.split(normalised(text)) if w]
+    if not words:
+        return bool(normalised(text))
+    return all((all(ch in _ZH_SOUNDS for ch in w) and not (len(w) > 1 and "阿" in w and len(set(w)) > 1))
+               or _EN_SOUND.fullmatch(w) for w in words)
+
+
 # -------------------------------------------------------------------------------------- what it is
 
 
@@ -196,7 +213,7 @@ def read_name_answer(text: str) -> Reading:
     something else (a question, a request, a greeting, the relationship, a yes or no)."""
     text = normalised(text)
     bare = _bare(text)
-    if not bare:
+    if not bare or says_nothing(text):
         return Reading(NameReading.NOT_A_NAME)
     parts = [p.strip() for p in re.split(r"[，,。.!！\s]+", bare) if p.strip()]
     if bare in _GREETINGS or (parts and all(p in _GREETINGS for p in parts)):

@@ -1,4 +1,4 @@
-"""Two readings of a message that a rule gets right where the statistical model guesses (issue 13).
+"""Readings of a message that a rule gets right where the statistical model guesses (issue 13).
 
 - A sign-up request that states an age outside the plan's window ("my father is 73, can he still sign
   up", "我想给我爸报名，他今年75") is an age-limit question: the family is told the age limit before an
@@ -9,6 +9,15 @@
   tonight"), with no number in it, whose next-best readings include one of the form's own requests
   (why a question is asked, doing it later) is taken as that request: in the middle of a form it is far
   likelier than anything else the model half-saw, and the answer to it costs the family nothing.
+
+- "身份证号非填不可吗", "do you really have to have her ID number" asks whether a question must be answered:
+  the same answer as why it is asked.
+- Another document offered instead of the ID ("护照号码行不行", "all she has is a residence permit"), and a
+  parent who cannot take calls ("我爸从来不接电话", "my dad never answers his phone"), with no number in the
+  message, are the questions about the form they are (which document; whose phone), not an answer, a
+  no or a correction.
+- A message of sounds only ("啊", "呃", "hmm": bot.core.answers.says_nothing) is read as nothing, never
+  as the plan question the model once gave "啊" at full confidence.
 
 Pure text rules, no Rasa: bot.rasa.nlu.intent_rules applies them to the model's reading.
 """
@@ -42,6 +51,57 @@ _FORM_FIELDS = re.compile(r"身份证|身份證|证件|證件|手机|手機|电�
                           r"\bid\b|\bphone\b|\bmobile\b|\bnumber\b|\bname\b", re.IGNORECASE)
 
 
+# Whether a question must be answered at all: "非填不可吗", "不填不行吗", "可以不给吗", "do you really need", "must I
+# give"; not "写我的可以不" (may I write mine) nor "一定要是本人的吗" (must it be hers).
+_GIVE = r"(?:填|给|留|提供|写|报)"
+_REQUIRED = re.compile(rf"非填不可|非得{_GIVE}|一定要{_GIVE}|必须{_GIVE}|非要{_GIVE}|不{_GIVE}.{{0,6}}(?:行|可以|能)|"
+                       rf"(?:能不能|可以|可不可以|能)不{_GIVE}|有必要|"
+                       r"\breally\s+(?:need|have\s+to|necessary|required)|\b(?:must|do|have)\s+(?:i|we)\s+"
+                       r"(?:give|have\s+to|need\s+to|really)|\bhave to (?:give|have|put)|\b(?:necessary|required|"
+                       r"compulsory|mandatory|optional)\b|\bskip\b|\bleave\b[\w\s]{0,24}\bout\b|\bwithout\s+(?:giving|an?|the|her|his)\b",
+                       re.IGNORECASE)
+# Documents a family may offer instead of the mainland resident ID card.
+_OTHER_DOCUMENTS = re.compile(r"护照|户口|回乡证|台胞证|通行证|驾照|驾驶证|社保卡|医保卡|居住证|居留证|军官证|出生证|老年证|"
+                              r"(?:香港|澳门|台湾)(?:居民|永久性居民)?身份证|"
+                              r"\b(?:hong\s+kong|hk|macau|macao|taiwan(?:ese)?)\b[\w\s]{0,16}\b(?:card|permit|pass)\b|"
+                              r"\bpassport|\bdriv(?:ing|er'?s)\s+licen[cs]e|\blicen[cs]e\b|\bresidence\s+permit|"
+                              r"\bhousehold\s+regist|\bhukou\b|\bsocial\s+security\s+card|\bbirth\s+certificate|"
+                              r"\bhome\s+return\s+permit|\bgreen\s+card", re.IGNORECASE)
+# A parent who cannot take calls: the phone word and the trouble.
+_PHONE = re.compile(r"电话|手机|\bphones?\b|\bmobile\b|\bcalls?\b|\bcell\b", re.IGNORECASE)
+_PHONE_TROUBLE = re.compile(r"不接|没人接|接不了|接不到|不会用|不会接|不会打|关机|打不通|没信号|停机|没电|静音|听不见|听不清|不用手机|没有手机|没手机|"
+                            r"\b(?:always|usually|often|mostly|never)\s+(?:off|dead|flat|on\s+silent)\b|"
+                            r"\bnever\s+(?:answers|picks|takes|uses)|\b(?:doesn'?t|does\s+not|won'?t|can'?t|cannot|"
+                            r"rarely|hardly\s+ever)\s+(?:answer|pick|take|use|work|hear|handle)|\bswitched\s+off|"
+                            r"\bturned\s+off|\bno\s+signal|\bout\s+of\s+(?:battery|service)", re.IGNORECASE)
+
+
+def _answers_nothing(text: str) -> bool:
+    text = normalised(text)
+    return not (ID_LIKE.search(text) or PHONE_LIKE.search(text))
+
+
+def offers_another_document(text: str) -> bool:
+    """"护照号码行不行", "she only has a residence permit": a document other than the ID card, no number."""
+    return _answers_nothing(text) and bool(_OTHER_DOCUMENTS.search(normalised(text)))
+
+
+def tells_phone_trouble(text: str) -> bool:
+    """"我爸从来不接电话", "mum's phone is switched off most of the time": the parent cannot take calls."""
+    text = normalised(text)
+    return not carries_number(text) and bool(_PHONE.search(text) and _PHONE_TROUBLE.search(text))
+
+
+_QUESTION = re.compile(r"[?？]|吗|呢|么|怎|什么|如何|多少|哪|能不能|可不可以|是不是|有没有|"
+                       r"^\s*(?:how|what|when|where|which|who|why|can|could|will|would|do|does|did|is|are|should|may)\b",
+                       re.IGNORECASE)
+
+
+def is_a_question(text: str) -> bool:
+    """Whether a message asks something ("手机打不通怎么申请", "can I ..."), rather than tells it."""
+    return bool(_QUESTION.search(normalised(text)))
+
+
 def _zh_number(word: str) -> int:
     if word.isdigit():
         return int(word)
@@ -69,12 +129,19 @@ def asks_to_join_at_age_outside(text: str, age_min: int, age_max: int) -> bool:
     return age is not None and not age_min <= age <= age_max and bool(_JOINING.search(normalised(text)))
 
 
+def asks_if_a_field_is_required(text: str) -> bool:
+    """"身份证号非填不可吗", "can I leave her ID number out": whether a question of the form must be answered."""
+    text = normalised(text)
+    return _answers_nothing(text) and bool(_FORM_FIELDS.search(text) and _REQUIRED.search(text))
+
+
 def asks_why_a_field_is_needed(text: str) -> bool:
-    """"为什么要身份证号", "why do you need her ID number", "what's the phone number for"."""
+    """"为什么要身份证号", "why do you need her ID number", "what's the phone number for", and whether it is
+    needed at all: "身份证号非填不可吗", "do you really have to have her ID number"."""
     text = normalised(text)
     if ID_LIKE.search(text) or PHONE_LIKE.search(text):
         return False  # it carries an answer
-    return bool(_WHY.search(text) and _FORM_FIELDS.search(text))
+    return bool(_FORM_FIELDS.search(text) and (_WHY.search(text) or _REQUIRED.search(text)))
 
 
 # The form's own requests, which a family makes in the middle of it; the rules answer each and the form

@@ -1,12 +1,14 @@
 """The readings a rule corrects after the classifiers (issue 13): a sign-up stating an age the plan
-does not take gets the age limit, "why do you need her ID number" gets the reason for the question, and a
-relationship span with more than the word in it gets the plan value."""
+does not take gets the age limit, "why do you need her ID number" (or whether it is needed at all) gets the
+reason for the question, another document or a parent who cannot take calls gets that plan question, sounds
+that say nothing are read as nothing, and a relationship span with more than the word in it gets the plan
+value."""
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.core.answers import carries_number
+from bot.core.answers import carries_number, read_name_answer, says_nothing
 from bot.core.intent_rules import asks_to_join_at_age_outside, asks_why_a_field_is_needed, form_request_behind, \
-    stated_age
+    offers_another_document, stated_age, tells_phone_trouble
 from bot.rasa.nlu.intent_rules import IntentRules
 
 
@@ -101,3 +103,68 @@ def test_the_rule_changes_only_a_fallback_reading():
     ranking = [("nlu_fallback", 0.5), ("ask_plan_overview", 0.39), ("ask_why_asked", 0.32)]
     assert read("填她的电话是要做什么", "nlu_fallback", ranking=ranking)[0] == "ask_why_asked"
     assert read("填她的电话是要做什么", "ask_plan_overview", ranking=ranking[1:])[0] == "ask_plan_overview"
+
+
+def test_whether_a_field_is_needed_at_all_gets_the_reason_for_the_question():
+    assert asks_why_a_field_is_needed("手机号一定要留吗")
+    assert asks_why_a_field_is_needed("is her phone number required")
+    assert not asks_why_a_field_is_needed("一定要本人同意吗")  # not about a field of the form
+    assert not asks_why_a_field_is_needed("老人记不住自己的号码，写我的可以不")  # may I write mine: whose phone
+    assert not asks_why_a_field_is_needed("手机号一定要是老人本人的吗")  # must it be hers: whose phone
+    assert read("身份证可以不给吗", "faq", "faq/personal_data")[0] == "ask_why_asked"
+    assert read("is her ID number compulsory", "faq", "faq/whose_phone")[0] == "ask_why_asked"
+    assert read("身份证可以不给吗", "faq", "faq/which_document") == ("faq", "faq/which_document")
+
+
+@pytest.mark.parametrize("text", ["用社保卡号可以吗", "他只有港澳通行证", "would a birth certificate work",
+                                  "she has a green card, not an ID"])
+def test_another_document_is_the_document_question_whatever_the_model_read(text):
+    assert offers_another_document(text)
+    for reading in ("inform", "not_sure", "deny", "correct", "nlu_fallback"):
+        assert read(text, reading) == ("faq", "faq/which_document")
+
+
+def test_a_remark_about_another_document_read_as_another_plan_question_is_the_document_question():
+    assert read("she's only got a Hong Kong identity card", "out_of_scope") == ("faq", "faq/which_document")
+    assert read("我可以给你她的户口本号码", "faq", "faq/whose_phone") == ("faq", "faq/which_document")
+    assert read("护照丢了还能申请互助金吗", "faq", "faq/claim") == ("faq", "faq/claim")  # a question of its own
+
+
+def test_whether_a_field_may_be_left_out_is_asked_whatever_plan_question_it_was_read_as():
+    assert read("can I leave his phone number out", "faq", "faq/withdraw")[0] == "ask_why_asked"
+    assert read("能不能不填手机号", "faq", "faq/cancel_deduction")[0] == "ask_why_asked"
+    assert read("能不能不填手机号", "faq", "faq/which_document") == ("faq", "faq/which_document")
+
+
+def test_a_document_with_an_id_number_in_it_is_an_answer_and_a_sign_up_stays_one():
+    assert not offers_another_document("身份证110105196103150029，护照也有")
+    assert read("我想给我妈报名，她有护照", "enroll") == ("enroll", None)
+
+
+@pytest.mark.parametrize("text", ["我妈电话经常打不通", "老爷子听不清电话", "dad rarely picks up calls",
+                                  "her mobile is out of battery all the time"])
+def test_a_parent_who_cannot_take_calls_is_the_whose_phone_question(text):
+    assert tells_phone_trouble(text)
+    for reading in ("deny", "correct", "inform", "nlu_fallback"):
+        assert read(text, reading) == ("faq", "faq/whose_phone")
+
+
+def test_a_phone_remark_that_is_an_answer_or_a_plan_question_stays_as_read():
+    assert not tells_phone_trouble("手机号填错了")
+    assert not tells_phone_trouble("他不接电话，换成13912345678")  # the new number is the answer
+    assert read("手机打不通的话怎么申请互助金", "faq", "faq/claim") == ("faq", "faq/claim")
+    # told, not asked: the phone question, whatever plan question the model took it for
+    assert read("her phone is always off", "faq", "faq/up_to") == ("faq", "faq/whose_phone")
+    assert read("我妈手机经常没电", "faq", "faq/waiting_period") == ("faq", "faq/whose_phone")
+
+
+@pytest.mark.parametrize("text", ["啊", "呃……", "哎呀", "哈哈哈", "hmm", "Uhh?", "erm", "ahhh", "???", "oh"])
+def test_sounds_that_say_nothing_are_read_as_nothing(text):
+    assert says_nothing(text)
+    assert read(text, "faq", "faq/in_laws")[0] == "nlu_fallback"
+    assert read_name_answer(text).kind.value == "not_a_name"
+
+
+@pytest.mark.parametrize("text", ["嗯", "嗯嗯", "ok", "好的", "阿依古丽", "Ahmed", "Hana", "王秀英"])
+def test_a_yes_or_a_name_is_not_a_sound(text):
+    assert not says_nothing(text)

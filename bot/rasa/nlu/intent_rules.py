@@ -2,8 +2,14 @@
 
 - A request to join that states an age outside the plan's window becomes the age-limit question
   (intent `faq`, topic faq/age), so the rules answer with the age limit instead of starting a form.
-- A "why do you need her ID number" read as the data-use question (faq/personal_data), as an answer or
-  as a correction becomes `ask_why_asked`, so the reason for the question is given (actions.form_questions).
+- A "why do you need her ID number" read as a question about the data or the phone, as an answer or as
+  a correction, and "身份证号非填不可吗" read as any plan question but the document one, becomes
+  `ask_why_asked`, so the reason for the question is given (actions.form_questions).
+- Another document offered instead of the ID, or a parent who cannot take calls, read as an answer, a
+  yes or no, a correction or nothing, becomes that plan question (faq/which_document, faq/whose_phone);
+  a remark about the document or the phone (not a question) read as another plan question becomes that
+  one.
+- A message of sounds only ("啊", "hmm") is read as nothing (nlu_fallback), whatever the model made of it.
 - A message read as nothing (nlu_fallback), with no number in it, whose next readings include one of
   the form's own requests (why a question is asked, doing it later) becomes that request
   (bot.core.intent_rules.form_request_behind).
@@ -24,20 +30,28 @@ from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_TYPE, ENTITY_A
                                        INTENT_RANKING_KEY, TEXT)
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.core.answers import relationship_value
-from bot.core.intent_rules import FALLBACK_INTENT, asks_to_join_at_age_outside, asks_why_a_field_is_needed, \
-    form_request_behind
+from bot.core.answers import relationship_value, says_nothing
+from bot.core.intent_rules import (FALLBACK_INTENT, asks_if_a_field_is_required, asks_to_join_at_age_outside,
+                                   asks_why_a_field_is_needed, form_request_behind, is_a_question,
+                                   offers_another_document, tells_phone_trouble)
 from bot.core.plan import load_plan
 
 SELECTOR = "response_selector"
 RETRIEVAL_INTENT = "faq"
 AGE_TOPIC = "faq/age"
-DATA_TOPIC = "faq/personal_data"
+DOCUMENT_TOPIC = "faq/which_document"
+PHONE_TOPIC = "faq/whose_phone"
+# The plan questions a why-question about a field may have been taken for (one read as the document
+# question stays: "why the ID card and not her passport" is answered by which documents will do).
+_FIELD_TOPICS = {"faq/personal_data", PHONE_TOPIC}
 # What the model may have read a sign-up with an age as.
 _JOINING_READINGS = {"enroll", "inform", FALLBACK_INTENT, RETRIEVAL_INTENT}
 # What the model may have read a why-question as: an answer ("inform", so at the ID prompt "要身份证号码干啥"
 # would be checked as an ID number), a correction, or nothing.
 _WHY_READINGS = {"inform", "correct", FALLBACK_INTENT}
+# What the model may have read a remark about the document or the phone as (我爸从来不接电话 → deny,
+# "my dad never answers his phone" → correct).
+_REMARK_READINGS = {"inform", "correct", "deny", "affirm", "not_sure", "out_of_scope", FALLBACK_INTENT}
 
 
 def _topic(message: Message) -> Text | None:
@@ -76,13 +90,24 @@ class IntentRules(GraphComponent):
             text = message.get(TEXT) or ""
             intent = (message.get(INTENT) or {}).get("name")
             topic = _topic(message)
-            if intent in _JOINING_READINGS and not (intent == RETRIEVAL_INTENT and topic == AGE_TOPIC) \
+            if says_nothing(text):
+                _set_intent(message, FALLBACK_INTENT)
+            elif intent in _JOINING_READINGS and not (intent == RETRIEVAL_INTENT and topic == AGE_TOPIC) \
                     and asks_to_join_at_age_outside(text, self.age_min, self.age_max):
                 _set_intent(message, RETRIEVAL_INTENT)
                 _set_topic(message, AGE_TOPIC)
-            elif (intent in _WHY_READINGS or (intent == RETRIEVAL_INTENT and topic == DATA_TOPIC)) \
-                    and asks_why_a_field_is_needed(text):
+            elif ((intent in _WHY_READINGS or (intent == RETRIEVAL_INTENT and topic in _FIELD_TOPICS))
+                  and asks_why_a_field_is_needed(text)) \
+                    or (intent == RETRIEVAL_INTENT and topic != DOCUMENT_TOPIC and asks_if_a_field_is_required(text)):
                 _set_intent(message, "ask_why_asked")
+            elif (intent in _REMARK_READINGS or (intent == RETRIEVAL_INTENT and not is_a_question(text))) \
+                    and topic != DOCUMENT_TOPIC and offers_another_document(text):
+                _set_intent(message, RETRIEVAL_INTENT)
+                _set_topic(message, DOCUMENT_TOPIC)
+            elif (intent in _REMARK_READINGS or (intent == RETRIEVAL_INTENT and not is_a_question(text))) \
+                    and topic != PHONE_TOPIC and tells_phone_trouble(text):
+                _set_intent(message, RETRIEVAL_INTENT)
+                _set_topic(message, PHONE_TOPIC)
             elif intent == FALLBACK_INTENT:
                 ranking = [(str(reading.get("name")), float(reading.get("confidence") or 0.0))
                            for reading in message.get(INTENT_RANKING_KEY) or []]

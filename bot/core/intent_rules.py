@@ -18,6 +18,9 @@
   no or a correction.
 - A message of sounds only ("啊", "呃", "hmm": bot.core.answers.says_nothing) is read as nothing, never
   as the plan question the model once gave "啊" at full confidence.
+- A message holding an ID number or a phone and another answer, with no word of correction and no
+  question in it ("mother, Rose Bill, 13698765432"), gives answers: it is not a correction nor a plan
+  question, whatever the model made of it.
 
 Pure text rules, no Rasa: bot.rasa.nlu.intent_rules applies them to the model's reading.
 """
@@ -26,7 +29,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional, Tuple
 
-from bot.core.answers import ID_LIKE, PHONE_LIKE, carries_number, normalised
+from bot.core.answers import ID_LIKE, PHONE_LIKE, carries_number, normalised, read_answers, says_correction
 
 _ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _ZH_NUMBER = r"[一二两三四五六七八九]?十[一二三四五六七八九]?"
@@ -90,6 +93,15 @@ def tells_phone_trouble(text: str) -> bool:
     """"我爸从来不接电话", "mum's phone is switched off most of the time": the parent cannot take calls."""
     text = normalised(text)
     return not carries_number(text) and bool(_PHONE.search(text) and _PHONE_TROUBLE.search(text))
+
+
+def gives_several_answers(text: str) -> bool:
+    """"老人 郑玉兰 / 510104196409200488 / 18612345678", "mother, Rose Bill, 13698765432": an ID number or a
+    phone with at least one other answer, said as answers (not as a correction, not as a question)."""
+    text = normalised(text)
+    if not (ID_LIKE.search(text) or PHONE_LIKE.search(text)) or says_correction(text) or is_a_question(text):
+        return False
+    return len(read_answers(text)) >= 2
 
 
 _QUESTION = re.compile(r"[?？]|吗|呢|么|怎|什么|如何|多少|哪|能不能|可不可以|是不是|有没有|"

@@ -168,3 +168,21 @@ def test_sounds_that_say_nothing_are_read_as_nothing(text):
 @pytest.mark.parametrize("text", ["嗯", "嗯嗯", "ok", "好的", "阿依古丽", "Ahmed", "Hana", "王秀英"])
 def test_a_yes_or_a_name_is_not_a_sound(text):
     assert not says_nothing(text)
+
+
+@pytest.mark.parametrize("text, reading", [
+    ("姓名 周玉梅，电话 13912345678", "correct"), ("dad, Victor Free, 13912345678", "correct"),
+    ("father-in-law Ben Ma, ID 110105195807200018", "faq"), ("婆婆 陈秀兰 13698765432", "nlu_fallback"),
+])
+def test_several_answers_in_one_message_are_answers_whatever_the_model_read(text, reading):
+    assert read(text, reading)[0] == "inform"
+
+
+@pytest.mark.parametrize("text", [
+    "不对，手机应该是13912345678，名字王秀英",       # a correction says so
+    "my mum Mary Wang, can I use 13912345678?",      # a question
+    "13912345678",                                   # one answer only
+    "我妈叫王秀英，她身体挺好的",                    # no number: nothing for this rule
+])
+def test_a_correction_a_question_or_a_single_answer_is_left_as_read(text):
+    assert read(text, "correct")[0] == "correct"

@@ -10,6 +10,8 @@
   a remark about the document or the phone (not a question) read as another plan question becomes that
   one.
 - A message of sounds only ("啊", "hmm") is read as nothing (nlu_fallback), whatever the model made of it.
+- Several answers in one message (an ID number or phone and another answer, no correction, no question)
+  read as a correction, a plan question or nothing become `inform`: the form takes them all.
 - A message read as nothing (nlu_fallback), with no number in it, whose next readings include one of
   the form's own requests (why a question is asked, doing it later) becomes that request
   (bot.core.intent_rules.form_request_behind).
@@ -32,7 +34,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.core.answers import relationship_value, says_nothing
 from bot.core.intent_rules import (FALLBACK_INTENT, asks_if_a_field_is_required, asks_to_join_at_age_outside,
-                                   asks_why_a_field_is_needed, form_request_behind, is_a_question,
+                                   asks_why_a_field_is_needed, form_request_behind, gives_several_answers,
+                                   is_a_question,
                                    offers_another_document, tells_phone_trouble)
 from bot.core.plan import load_plan
 
@@ -52,6 +55,8 @@ _WHY_READINGS = {"inform", "correct", FALLBACK_INTENT}
 # What the model may have read a remark about the document or the phone as (我爸从来不接电话 → deny,
 # "my dad never answers his phone" → correct).
 _REMARK_READINGS = {"inform", "correct", "deny", "affirm", "not_sure", "out_of_scope", FALLBACK_INTENT}
+# What the model may have read several answers in one message as ("mother, Rose Bill, 13698765432" → correct).
+_ANSWERS_READINGS = {"correct", RETRIEVAL_INTENT, "deny", "affirm", "not_sure", "out_of_scope", FALLBACK_INTENT}
 
 
 def _topic(message: Message) -> Text | None:
@@ -100,6 +105,8 @@ class IntentRules(GraphComponent):
                   and asks_why_a_field_is_needed(text)) \
                     or (intent == RETRIEVAL_INTENT and topic != DOCUMENT_TOPIC and asks_if_a_field_is_required(text)):
                 _set_intent(message, "ask_why_asked")
+            elif intent in _ANSWERS_READINGS and gives_several_answers(text):
+                _set_intent(message, "inform")
             elif (intent in _REMARK_READINGS or (intent == RETRIEVAL_INTENT and not is_a_question(text))) \
                     and topic != DOCUMENT_TOPIC and offers_another_document(text):
                 _set_intent(message, RETRIEVAL_INTENT)

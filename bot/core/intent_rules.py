@@ -9,7 +9,6 @@
   tonight"), with no number in it, whose next-best readings include one of the form's own requests
   (why a question is asked, doing it later) is taken as that request: in the middle of a form it is far
   likelier than anything else the model half-saw, and the answer to it costs the family nothing.
-
 - "身份证号非填不可吗", "do you really have to have her ID number" asks whether a question must be answered:
   the same answer as why it is asked.
 - Another document offered instead of the ID ("护照号码行不行", "all she has is a residence permit"), and a
@@ -61,8 +60,8 @@ _REQUIRED = re.compile(rf"非填不可|非得{_GIVE}|一定要{_GIVE}|必须{_GI
                        rf"(?:能不能|可以|可不可以|能)不{_GIVE}|有必要|"
                        r"\breally\s+(?:need|have\s+to|necessary|required)|\b(?:must|do|have)\s+(?:i|we)\s+"
                        r"(?:give|have\s+to|need\s+to|really)|\bhave to (?:give|have|put)|\b(?:necessary|required|"
-                       r"compulsory|mandatory|optional)\b|\bskip\b|\bleave\b[\w\s]{0,24}\bout\b|\bwithout\s+(?:giving|an?|the|her|his)\b",
-                       re.IGNORECASE)
+                       r"compulsory|mandatory|optional)\b|\bskip\b|\bleave\b[\w\s]{0,24}\bout\b|"
+                       r"\bwithout\s+(?:giving|an?|the|her|his)\b", re.IGNORECASE)
 # Documents a family may offer instead of the mainland resident ID card.
 _OTHER_DOCUMENTS = re.compile(r"护照|户口|回乡证|台胞证|通行证|驾照|驾驶证|社保卡|医保卡|居住证|居留证|军官证|出生证|老年证|"
                               r"(?:香港|澳门|台湾)(?:居民|永久性居民)?身份证|"
@@ -105,8 +104,8 @@ def gives_several_answers(text: str) -> bool:
 
 
 _QUESTION = re.compile(r"[?？]|吗|呢|么|怎|什么|如何|多少|哪|能不能|可不可以|是不是|有没有|"
-                       r"^\s*(?:how|what|when|where|which|who|why|can|could|will|would|do|does|did|is|are|should|may)\b",
-                       re.IGNORECASE)
+                       r"^\s*(?:how|what|when|where|which|who|why|can|could|will|would|do|does|did|is|are|"
+                       r"should|may)\b", re.IGNORECASE)
 
 
 def is_a_question(text: str) -> bool:

@@ -79,3 +79,28 @@ async def test_an_unsupported_document_prepares_the_reason_for_a_person():
         CollectingDispatcher(), tracker(before, text="810000196103150027",
                                         extracted={"id_number": "810000196103150027"}), DOMAIN)
     assert {e["name"]: e["value"] for e in events if e["event"] == "slot"}["handoff_reason"] == "unsupported_document"
+
+
+@pytest.mark.parametrize("sounds, then", [("哦", "哈哈"), ("oh", "hmm"), ("哈哈", "qwzx")])
+async def test_sounds_that_say_nothing_never_count_towards_a_handover(enrollment_store, sounds, then):
+    # A family says "哦" after an answer, then laughs: the assistant offers what it can do each time and
+    # no one is handed to staff; a real misunderstanding after a sound is still only the first.
+    second = tracker({}, text=then, intent="nlu_fallback")
+    second.events[-1:-1] = [{"event": "user", "text": sounds, "parse_data": {"intent": {"name": "nlu_fallback"}}},
+                            {"event": "action", "name": "action_default_fallback"},
+                            {"event": "rewind"}, {"event": "action", "name": "action_listen"}]
+    dispatcher = CollectingDispatcher()
+    events = await ActionDefaultFallback().run(dispatcher, second, DOMAIN)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_clarify"]
+    assert "pause" not in event_names(events)
+    assert store.list_waiting_tickets(enrollment_store) == []
+
+
+async def test_two_misunderstandings_around_a_sound_are_still_two(enrollment_store):
+    third = tracker({}, text="plmokn", intent="nlu_fallback")
+    third.events[-1:-1] = [{"event": "user", "text": "qwzx", "parse_data": {"intent": {"name": "nlu_fallback"}}},
+                           {"event": "action", "name": "action_default_fallback"}, {"event": "rewind"},
+                           {"event": "user", "text": "哦", "parse_data": {"intent": {"name": "nlu_fallback"}}},
+                           {"event": "action", "name": "action_default_fallback"}, {"event": "rewind"}]
+    events = await ActionDefaultFallback().run(CollectingDispatcher(), third, DOMAIN)
+    assert "pause" in event_names(events)

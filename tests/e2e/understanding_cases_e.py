@@ -1,8 +1,8 @@
 """Held-out conversation cases of issue 13, set E, written on 2026-12-03 (fifth round) before that round's
 change: what the fourth round noticed outside its sets, in new phrasings, typed at the name, ID and phone
 prompts: another document offered instead of the ID, whether the ID is needed at all, a parent who does not
-answer the phone, and sounds that say nothing. None of these is in data/ nor in the other case files; never
-copy them into data/. The kind carries an `_e` suffix and is reported apart from the earlier sets.
+answer the phone, and sounds that say nothing; and (kind `names_e`) a name the family does not know. None
+of these is in data/ nor in the other case files; never copy them into data/. The kind carries an `_e` suffix and is reported apart from the earlier sets.
 """
 from __future__ import annotations
 
@@ -37,4 +37,14 @@ def _mid_form() -> List[Case]:
     ]
 
 
-CASES_E: List[Case] = _mid_form()
+def _names() -> List[Case]:
+    # Written on 2026-12-03 after the round's rules, before any change for them: a family that does not
+    # know or remember the name says so at the name prompt ("不知道" had become the name, and the next
+    # question asked for 不知道's ID number).
+    z, e, k = "zh", "en", "names_e"
+    return [Case(k, language, message, "member_name", next="member_name", empty=("member_name",))
+            for language, message in ((z, "我也不记得了"), (z, "这个不太清楚"), (z, "名字我不知道"),
+                                      (e, "no clue"), (e, "I can't remember"), (e, "dunno"))]
+
+
+CASES_E: List[Case] = _mid_form() + _names()

@@ -95,6 +95,20 @@ _EN_SOUND = re.compile(r"h+m+|m+h*|u+h+|u+m+|e+r+m*|e+h+|a+h+|o+h+|h+u+h+|a+r+g+
 _NOT_WORDS = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
+# Not knowing or not remembering, said instead of the answer: "不知道", "我也不记得了", "名字我不清楚", "dunno".
+_DONT_KNOW = re.compile(
+    r"^(?:(?:名字|姓名|这个|那个|她的?|他的?|我妈的?|我爸的?)\s*)?(?:我|俺)?(?:也|还|都|真)?(?:不太|不大|不|没)?"
+    r"(?:知道|清楚|记得|晓得|确定|记不清|记不住|记不起来|想不起来|忘了|忘记了?)(?:了|啊|呀|哦|耶)?$"
+    r"|^(?:i\s+)?(?:really\s+)?(?:don'?t|do\s+not|can'?t|cannot)\s+(?:know|remember|recall)(?:\s+(?:it|her\s+name|"
+    r"his\s+name|the\s+name))?$|^(?:no\s+(?:idea|clue)|dunno|not\s+a\s+clue|i\s+forget|i\s+forgot|forgot(?:\s+it)?)$",
+    re.IGNORECASE)
+
+
+def does_not_know(text: str) -> bool:
+    """Whether a message only says the family does not know or remember ("不知道", "I can't remember")."""
+    return bool(_DONT_KNOW.match(_bare(text).strip(" ，,。.!！?？…")))
+
+
 def says_nothing(text: str) -> bool:
     """Whether a message is only sounds or punctuation ("啊", "呃……", "hmm", "uhh?", "???"): no answer,
     no question, no request. A single character that is also a name character (阿) counts only alone."""
@@ -213,7 +227,7 @@ def read_name_answer(text: str) -> Reading:
     something else (a question, a request, a greeting, the relationship, a yes or no)."""
     text = normalised(text)
     bare = _bare(text)
-    if not bare or says_nothing(text):
+    if not bare or says_nothing(text) or does_not_know(text):
         return Reading(NameReading.NOT_A_NAME)
     parts = [p.strip() for p in re.split(r"[，,。.!！\s]+", bare) if p.strip()]
     if bare in _GREETINGS or (parts and all(p in _GREETINGS for p in parts)):

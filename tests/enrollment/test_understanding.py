@@ -142,3 +142,14 @@ async def test_a_changed_health_answer_is_screened_again():
     assert values["screening_h1"] == "yes"
     changed = tracker({**slots, **values})
     assert application_of(changed).ending is Ending.DECLINED
+
+
+@pytest.mark.parametrize("text", ["不知道", "我也不记得了", "名字我不清楚", "忘了", "dunno", "no idea",
+                                  "I can't remember her name"])
+def test_not_knowing_the_name_is_not_the_name(text):
+    assert answers.read_name_answer(text).kind is answers.NameReading.NOT_A_NAME
+
+
+@pytest.mark.parametrize("text", ["王不知", "高知", "Clue Wang", "Grace Hunter"])
+def test_a_name_with_a_word_of_knowing_in_it_is_still_a_name(text):
+    assert answers.read_name_answer(text).kind is answers.NameReading.NAME

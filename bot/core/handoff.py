@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import Enum
-from typing import Any, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from bot.core import i18n, settings
+from bot.core.answers import says_nothing
 from bot.core.plan.clock import CHINA_TIME
 
 
@@ -31,6 +32,30 @@ class HandoffReason(str, Enum):
     def from_hint(cls, hint: object, default: "HandoffReason") -> "HandoffReason":
         """The reason a slot holds (the `handoff_reason` slot), or `default` when it holds none."""
         return cls(hint) if hint in cls._value2member_map_ else default
+
+
+FALLBACK_ACTION = "action_default_fallback"
+"""The action that says it did not understand; the plan's `consecutive_misunderstandings` of them in a row
+hand the conversation to a person."""
+
+
+def misunderstandings_in_a_row(events: Iterable[Mapping[str, Any]]) -> int:
+    """How many of the assistant's latest turns, the current one (a fallback on the latest user message)
+    included, were fallbacks on a message that said something, from a conversation's events (Rasa's event
+    dicts). A message of sounds only ("哦", "哈哈", "hmm": bot.core.answers.says_nothing) is not a
+    misunderstanding: a family that laughs twice is not handed to a person. A fallback whose message is no
+    longer in the history (a condensed session) counts."""
+    count, in_fallback = 0, True  # the current turn is a fallback; its message is the latest user event
+    for event in reversed(list(events)):
+        if event.get("event") == "user":
+            if in_fallback and not says_nothing(event.get("text") or ""):
+                count += 1
+            in_fallback = False
+        elif event.get("event") == "action" and event.get("name") not in ("action_listen", None):
+            if event.get("name") != FALLBACK_ACTION:
+                break
+            in_fallback = True
+    return count + in_fallback
 
 
 _HOURS = re.compile(r"^\s*([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-4]):([0-5]\d)\s*$")

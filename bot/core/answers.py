@@ -92,7 +92,7 @@ def _bare(text: str) -> str:
 # emoji. 嗯 and "ok" are left out: families mean yes by them.
 _ZH_SOUNDS = "啊阿呃额哎唉呀哇喔噢哦诶欸咦嘿呵哈"
 _EN_SOUND = re.compile(r"h+m+|m+h*|u+h+|u+m+|e+r+m*|e+h+|a+h+|o+h+|h+u+h+|a+r+g+h+|p+h+e+w+", re.IGNORECASE)
-_NOT_WORDS = re.compile(r"[\s\W_]+", re.UNICODE)
+_NOT_WORDS = re.compile(r"[\W_]+")
 
 
 # Not knowing or not remembering, said instead of the answer: "不知道", "我也不记得了", "名字我不清楚", "dunno".
@@ -111,7 +111,8 @@ def does_not_know(text: str) -> bool:
 
 def says_nothing(text: str) -> bool:
     """Whether a message is only sounds or punctuation ("啊", "呃……", "hmm", "uhh?", "???"): no answer,
-    no question, no request. A single character that is also a name character (阿) counts only alone."""
+    no question, no request. 阿, which is also a name's character (阿依古丽), is a sound only on its own or
+    repeated (阿, 阿阿), never mixed with other sounds."""
     words = [w for w in _NOT_WORDS.split(normalised(text)) if w]
     if not words:
         return bool(normalised(text))

@@ -78,7 +78,19 @@ _PHONE_TROUBLE = re.compile(r"不接|没人接|接不了|接不到|不会用|不
                             r"\bturned\s+off|\bno\s+signal|\bout\s+of\s+(?:battery|service)", re.IGNORECASE)
 
 
+_QUESTION = re.compile(r"[?？]|吗|呢|么|怎|什么|如何|多少|哪|能不能|可不可以|是不是|有没有|"
+                       r"^\s*(?:how|what|when|where|which|who|why|can|could|will|would|do|does|did|is|are|"
+                       r"should|may)\b", re.IGNORECASE)
+
+
+def is_a_question(text: str) -> bool:
+    """Whether a message asks something ("手机打不通怎么申请", "can I ..."), rather than tells it. Not
+    bot.core.answers' question check, which is for a name prompt and takes "Will Cover" for a name."""
+    return bool(_QUESTION.search(normalised(text)))
+
+
 def _answers_nothing(text: str) -> bool:
+    """No ID number and no phone in the message: it cannot be the answer to the ID or phone question."""
     text = normalised(text)
     return not (ID_LIKE.search(text) or PHONE_LIKE.search(text))
 
@@ -97,20 +109,9 @@ def tells_phone_trouble(text: str) -> bool:
 def gives_several_answers(text: str) -> bool:
     """"老人 郑玉兰 / 510104196409200488 / 18612345678", "mother, Rose Bill, 13698765432": an ID number or a
     phone with at least one other answer, said as answers (not as a correction, not as a question)."""
-    text = normalised(text)
-    if not (ID_LIKE.search(text) or PHONE_LIKE.search(text)) or says_correction(text) or is_a_question(text):
+    if _answers_nothing(text) or says_correction(text) or is_a_question(text):
         return False
-    return len(read_answers(text)) >= 2
-
-
-_QUESTION = re.compile(r"[?？]|吗|呢|么|怎|什么|如何|多少|哪|能不能|可不可以|是不是|有没有|"
-                       r"^\s*(?:how|what|when|where|which|who|why|can|could|will|would|do|does|did|is|are|"
-                       r"should|may)\b", re.IGNORECASE)
-
-
-def is_a_question(text: str) -> bool:
-    """Whether a message asks something ("手机打不通怎么申请", "can I ..."), rather than tells it."""
-    return bool(_QUESTION.search(normalised(text)))
+    return len(read_answers(normalised(text))) >= 2
 
 
 def _zh_number(word: str) -> int:
@@ -150,9 +151,7 @@ def asks_why_a_field_is_needed(text: str) -> bool:
     """"为什么要身份证号", "why do you need her ID number", "what's the phone number for", and whether it is
     needed at all: "身份证号非填不可吗", "do you really have to have her ID number"."""
     text = normalised(text)
-    if ID_LIKE.search(text) or PHONE_LIKE.search(text):
-        return False  # it carries an answer
-    return bool(_FORM_FIELDS.search(text) and (_WHY.search(text) or _REQUIRED.search(text)))
+    return _answers_nothing(text) and bool(_FORM_FIELDS.search(text) and (_WHY.search(text) or _REQUIRED.search(text)))
 
 
 # The form's own requests, which a family makes in the middle of it; the rules answer each and the form

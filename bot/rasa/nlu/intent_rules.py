@@ -35,18 +35,18 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.core.answers import relationship_value, says_nothing
 from bot.core.intent_rules import (FALLBACK_INTENT, asks_if_a_field_is_required, asks_to_join_at_age_outside,
                                    asks_why_a_field_is_needed, form_request_behind, gives_several_answers,
-                                   is_a_question,
-                                   offers_another_document, tells_phone_trouble)
+                                   is_a_question, offers_another_document, tells_phone_trouble)
 from bot.core.plan import load_plan
 
 SELECTOR = "response_selector"
 RETRIEVAL_INTENT = "faq"
 AGE_TOPIC = "faq/age"
+DATA_TOPIC = "faq/personal_data"
 DOCUMENT_TOPIC = "faq/which_document"
 PHONE_TOPIC = "faq/whose_phone"
 # The plan questions a why-question about a field may have been taken for (one read as the document
 # question stays: "why the ID card and not her passport" is answered by which documents will do).
-_FIELD_TOPICS = {"faq/personal_data", PHONE_TOPIC}
+_FIELD_TOPICS = {DATA_TOPIC, PHONE_TOPIC}
 # What the model may have read a sign-up with an age as.
 _JOINING_READINGS = {"enroll", "inform", FALLBACK_INTENT, RETRIEVAL_INTENT}
 # What the model may have read a why-question as: an answer ("inform", so at the ID prompt "要身份证号码干啥"
@@ -95,24 +95,26 @@ class IntentRules(GraphComponent):
             text = message.get(TEXT) or ""
             intent = (message.get(INTENT) or {}).get("name")
             topic = _topic(message)
+            plan_question = intent == RETRIEVAL_INTENT
+            # a remark (not a question) the model read as an answer, a yes or no, nothing or a plan question
+            remark = intent in _REMARK_READINGS or (plan_question and not is_a_question(text))
             if says_nothing(text):
                 _set_intent(message, FALLBACK_INTENT)
             elif intent in _JOINING_READINGS and not (intent == RETRIEVAL_INTENT and topic == AGE_TOPIC) \
                     and asks_to_join_at_age_outside(text, self.age_min, self.age_max):
                 _set_intent(message, RETRIEVAL_INTENT)
                 _set_topic(message, AGE_TOPIC)
-            elif ((intent in _WHY_READINGS or (intent == RETRIEVAL_INTENT and topic in _FIELD_TOPICS))
-                  and asks_why_a_field_is_needed(text)) \
-                    or (intent == RETRIEVAL_INTENT and topic != DOCUMENT_TOPIC and asks_if_a_field_is_required(text)):
+            elif (intent in _WHY_READINGS or (plan_question and topic in _FIELD_TOPICS)) \
+                    and asks_why_a_field_is_needed(text):
+                _set_intent(message, "ask_why_asked")
+            elif plan_question and topic != DOCUMENT_TOPIC and asks_if_a_field_is_required(text):
                 _set_intent(message, "ask_why_asked")
             elif intent in _ANSWERS_READINGS and gives_several_answers(text):
                 _set_intent(message, "inform")
-            elif (intent in _REMARK_READINGS or (intent == RETRIEVAL_INTENT and not is_a_question(text))) \
-                    and topic != DOCUMENT_TOPIC and offers_another_document(text):
+            elif remark and topic != DOCUMENT_TOPIC and offers_another_document(text):
                 _set_intent(message, RETRIEVAL_INTENT)
                 _set_topic(message, DOCUMENT_TOPIC)
-            elif (intent in _REMARK_READINGS or (intent == RETRIEVAL_INTENT and not is_a_question(text))) \
-                    and topic != PHONE_TOPIC and tells_phone_trouble(text):
+            elif remark and topic != PHONE_TOPIC and tells_phone_trouble(text):
                 _set_intent(message, RETRIEVAL_INTENT)
                 _set_topic(message, PHONE_TOPIC)
             elif intent == FALLBACK_INTENT:

@@ -7,14 +7,17 @@ the plan shows them: an ID number as its first 6 and last 4 characters, a phone 
 4 digits, so nothing kept holds the whole number in any separator form.
 
 A "personal number" here is any run of at least 11 digits, counting the digits of a run written with
-spaces, dashes or dots between them (and an ID number's final X): shorter numbers (amounts, dates, ages,
-enrollment numbers) stay as they are. Plain Python, no Rasa, no store.
+spaces, dashes or dots between them (and an ID number's final X): shorter numbers (amounts, dates, ages)
+stay as they are, and so does an enrollment number, even one whose random part is all digits
+(SC261128-06597 has 11 digits with its dash). Plain Python, no Rasa, no store.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from typing import Any
+
+from bot.core.enrollment_numbers import ENROLLMENT_NUMBER
 
 _DIGIT = "[0-9０-９]"
 _SEPARATOR = r"[\s\-‐‑‒–—―.．·/]"
@@ -40,7 +43,11 @@ def mask_personal_numbers(text: str) -> str:
     """`text` with every ID number and phone number masked (110105********002X, 139****5678)."""
     if not text or not any(character.isdigit() for character in text):
         return text
-    return _PERSONAL_RUN.sub(_mask_run, text)
+    kept, start = [], 0
+    for number in ENROLLMENT_NUMBER.finditer(text):
+        kept += [_PERSONAL_RUN.sub(_mask_run, text[start:number.start()]), number.group(0)]
+        start = number.end()
+    return "".join(kept) + _PERSONAL_RUN.sub(_mask_run, text[start:])
 
 
 def holds_personal_number(text: str) -> bool:

@@ -17,7 +17,6 @@ the database enforce uniqueness:
 """
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 import base64
 import hashlib
@@ -29,6 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.core.enrollment_numbers import new_enrollment_number
 from bot.core.identity import mask_id_number, mask_phone
 from bot.core.records import (  # noqa: F401 - the store's inputs, defined in the core, importable here too
     SCREENING_OUTCOMES,
@@ -51,9 +51,6 @@ from bot.store.models import (
 
 SUBMISSION_STATUSES = ("created", "existing", "already_member", "not_disclosed")
 
-# Crockford's base32: no I, L, O or U, so a number read aloud or typed from a screenshot stays unambiguous.
-_NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_NUMBER_RANDOM_CHARS = 5
 _ATTEMPTS = 8
 # PostgreSQL error codes worth one more try: deadlock detected, serialization failure.
 _RETRYABLE_PGCODES = {"40P01", "40001"}
@@ -95,11 +92,6 @@ def run_unit(engine: Engine, work: Callable[[Session], T]) -> T:
             if getattr(error.orig, "pgcode", None) not in _RETRYABLE_PGCODES or attempt == _ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
-
-
-def _new_enrollment_number(enrolled_on: date) -> str:
-    suffix = "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(_NUMBER_RANDOM_CHARS))
-    return f"SC{enrolled_on:%y%m%d}-{suffix}"
 
 
 def enroller_of(session: Session, sender_id: str, channel: str) -> Enroller:
@@ -163,7 +155,7 @@ def _submit(session: Session, sub: EnrollmentSubmission) -> SubmissionResult:
     else:
         member = _new_member(session, sub, now)
     enrollment = Enrollment(
-        enrollment_number=_new_enrollment_number(sub.enrolled_on), enroller_id=enroller.id,
+        enrollment_number=new_enrollment_number(sub.enrolled_on), enroller_id=enroller.id,
         member_id=member.id, relationship=sub.relationship, conversation_id=sub.conversation_id,
         language=sub.language, status=sub.enrollment_status, outcome_reasons=list(sub.outcome_reasons),
         enrolled_on=sub.enrolled_on, waiting_period_end=sub.waiting_period_end, cover_start=sub.cover_start,

@@ -50,3 +50,26 @@ def test_every_string_of_an_event_is_masked_and_the_rest_kept():
     masked = mask_everywhere(event)
     assert ID not in str(masked) and PHONE not in str(masked)
     assert masked["timestamp"] == 1.5 and masked["metadata"] is None and masked["event"] == "user"
+
+
+@pytest.mark.parametrize("text", [
+    "Your enrollment number is SC261128-06597.", "申请编号：SC261128-06597，请保存", "my number is sc261128-06597",
+    "SC261128-7KQ3M",
+])
+def test_an_enrollment_number_is_kept_even_when_its_random_part_is_all_digits(text):
+    # 261128-06597 is 11 digits with its dash: staff and families must still read the number in full.
+    assert mask_personal_numbers(text) == text
+
+
+def test_a_phone_right_beside_an_enrollment_number_is_still_masked():
+    masked = mask_personal_numbers(f"SC261128-06597 手机{PHONE}")
+    assert masked == "SC261128-06597 手机139****5678"
+
+
+def test_every_new_enrollment_number_survives_the_masking():
+    from datetime import date
+
+    from bot.core.enrollment_numbers import ENROLLMENT_NUMBER, new_enrollment_number
+    digits_only = new_enrollment_number(date(2026, 11, 28), choice=lambda alphabet: "0")
+    assert digits_only == "SC261128-00000" and ENROLLMENT_NUMBER.fullmatch(digits_only)
+    assert mask_personal_numbers(f"编号{digits_only}") == f"编号{digits_only}"

@@ -56,6 +56,19 @@ async def test_typed_numbers_are_masked_and_answers_sealed_yet_readable_by_the_a
     assert again.get_slot("member_name") == "王秀英" and again.get_slot("masked_id") == "110105********0029"
 
 
+async def test_an_enrollment_number_stays_whole_in_the_store_even_when_it_looks_like_a_phone(store):
+    # SC261128-06597: the random part came out all digits, 11 digits with the date. Masked, the family's
+    # and staff's copy of the number read "261****6597" and the case could not be found from it.
+    number = "SC261128-06597"
+    tracker = new_tracker()
+    turn(tracker, "确认提交", ("enrollment_number", number), bot=f"报名成功！申请编号：{number}")
+    await store.save(tracker)
+
+    kept = stored_events(store, tracker.sender_id)
+    assert number in [e.get("value") for e in kept if e["event"] == "slot"]
+    assert f"报名成功！申请编号：{number}" in [e.get("text") for e in kept if e["event"] == "bot"]
+    assert (await store.retrieve(tracker.sender_id)).get_slot("enrollment_number") == number
+
 async def test_a_cleared_enrollment_is_forgotten_in_every_earlier_event(store, tmp_path):
     tracker = new_tracker()
     turn(tracker, "她叫王秀英", ("member_name", "王秀英"), bot="请输入王秀英的18位居民身份证号码。")

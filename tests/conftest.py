@@ -37,6 +37,10 @@ class RunningAssistant:
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     token: str = "test-api-token"
+    # Its own settings (data folder, stores, ...), applied at every start: a restart in a later test must
+    # not take whatever environment that test's process holds then (another assistant's fixture may
+    # have restored the environment from before this one started).
+    environment: dict[str, str] = field(default_factory=dict)
     _stack: Optional[ExitStack] = None
 
     @property
@@ -46,9 +50,15 @@ class RunningAssistant:
     def start(self) -> None:
         from bot.ops import launcher
 
-        self._stack = ExitStack()
-        self._stack.enter_context(launcher.assistant_running(self.rasa_port, self.action_port,
-                                                             log_dir=self.data_dir))
+        saved = dict(os.environ)
+        os.environ.update(self.environment)
+        try:
+            self._stack = ExitStack()
+            self._stack.enter_context(launcher.assistant_running(self.rasa_port, self.action_port,
+                                                                 log_dir=self.data_dir))
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
 
     def stop(self) -> None:
         if self._stack:
@@ -95,12 +105,13 @@ def assistant_started(data_dir: Path, **settings: str) -> Iterator[RunningAssist
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make train` (make test trains it first).")
     saved = dict(os.environ)
-    os.environ.update({"DATA_DIR": str(data_dir), "RASA_API_TOKEN": "test-api-token", "TEST_TODAY": TEST_TODAY,
-                       "DATABASE_URL": f"sqlite:///{data_dir / 'enrollment.db'}",
-                       "TRACKER_DB": str(data_dir / "tracker.db"),
-                       # its own, whatever an earlier test of this process left (bot.rasa.tracker_store sets it)
-                       "INSIGHT_EVENTS_DB": str(data_dir / "insight-events.db"), **settings})
-    assistant = RunningAssistant(data_dir=data_dir)
+    environment = {"DATA_DIR": str(data_dir), "RASA_API_TOKEN": "test-api-token", "TEST_TODAY": TEST_TODAY,
+                   "DATABASE_URL": f"sqlite:///{data_dir / 'enrollment.db'}",
+                   "TRACKER_DB": str(data_dir / "tracker.db"),
+                   # its own, whatever an earlier test of this process left (bot.rasa.tracker_store sets it)
+                   "INSIGHT_EVENTS_DB": str(data_dir / "insight-events.db"), **settings}
+    os.environ.update(environment)
+    assistant = RunningAssistant(data_dir=data_dir, environment=environment)
     try:
         assistant.start()
         yield assistant

@@ -71,8 +71,12 @@ def answered_at(tracker: Tracker) -> Dict[Text, datetime]:
 
 def check_relationship(value: Any, tracker: Tracker) -> Checked:
     relationship = value if isinstance(value, str) else None
+    if relationship and not enrollment.relationship_allowed(relationship):
+        # The whole message as typed ("for my mum please", "给我婆婆报个名"): the relationship its words name.
+        relationship = answers.relationship_in(relationship) or relationship
     if not enrollment.relationship_allowed(relationship):
-        named_someone = next(tracker.get_latest_entity_values("relationship"), None) is not None
+        named_someone = next(tracker.get_latest_entity_values("relationship"), None) is not None or (
+            isinstance(value, str) and answers.names_other_relative(value))
         return Checked({"relationship": None}).say(
             "utter_relationship_not_allowed" if named_someone else "utter_relationship_unclear")
     checked = Checked({"relationship": relationship})

@@ -9,7 +9,9 @@ Answers are read as a person would (bot.core.answers): once the privacy notice i
 one message ("我妈叫王秀英，身份证号……，手机……") are all taken, each checked, and only what is missing is
 asked. At the name prompt a plausible name is the name whatever words it is made of, while a question
 or a request is given back to the conversation's rules (the form is rejected for this turn, so the FAQ
-or the handoff answers, and the form asks again). A correction typed where a yes/no answer is expected
+or the handoff answers, and the form asks again). A name typed where the relationship is asked ("王秀英",
+"给李建国报", "for Nancy Tang") is kept, and the question comes back as "who is 王秀英 to you?" (bot.rasa.nlg's
+"_named" form). A correction typed where a yes/no answer is expected
 ("手机号不是这个，是139…") changes that earlier answer (actions.corrections). At the ID or phone prompt, a
 message with no number in it is not checked as a number: it gets what the question needs (which ID, whose
 phone, how to stop for now) and the question again.

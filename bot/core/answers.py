@@ -47,18 +47,36 @@ _EN_REQUEST = re.compile(r"^(i want|i'd like|i would like|i need|please|can you|
 # Words that are never part of a name in English answers.
 _EN_NOT_NAME = {"name", "number", "phone", "mobile", "id", "wrong", "is", "the", "my", "her", "his", "it",
                 "should", "be", "and", "not", "for", "of", "this", "that", "a", "an", "to", "she", "he",
-                "i", "me", "you", "your", "with", "card", "typo", "mistake", "question", "answer"}
+                "i", "me", "you", "your", "with", "card", "typo", "mistake", "question", "answer", "please"}
 
 _LEAD_INS = re.compile(
     r"^(?:(?:应该是|應該是|正确的是|其实是|其實是|改成|换成|是|叫做?|名字(?:是|叫)?|姓名(?:是|叫)?|老人叫|她叫|他叫|"
     r"她的名字(?:是|叫)|他的名字(?:是|叫)|我叫|本人叫)[：:\s]*)+"
     r"|^(?:(?:her|his|my|the|their)\s+)?(?:(?:mother'?s?|father'?s?|mom'?s?|mum'?s?|dad'?s?)\s+)?"
-    r"(?:full\s+)?name(?:\s+is|\s+should\s+(?:be|read)|:)?\s+"
+    r"(?:full\s+)?name(?:'s|’s|\s+is|\s+should\s+(?:be|read)|:)?\s+"
     r"|^(?:(?:she|he)\s+is\s+called|(?:she|he)'s\s+called|i\s+am|i'm|it's|it\s+is|it\s+should\s+be|"
     r"should\s+be|it\s+should\s+read|called)\s+",
     re.IGNORECASE,
 )
 _FILLERS = re.compile(r"^(?:actually|in fact|sorry|oops|no wait|wait|really)[,\s]+", re.IGNORECASE)
+
+# Who the enrollment is for, said with the name: "给李建国报", "帮张桂芬报名", "for Nancy Tang", "Peter Zhou
+# please". Chinese needs the word for enrolling (帮我查一下 is a request); English a capitalised name ("for how
+# long" is not one).
+_FOR_WHOM = re.compile(
+    r"^(?:给|給|为|為|帮|幫|替)\s*(?P<zh>[^\s，,。]+?)\s*(?:报名|報名|报|報|参加|參加|申请|申請|加入)$"
+    r"|^(?i:(?:(?:it'?s|it\s+is|this\s+is)\s+)?for\s+)(?P<en>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3})(?i:[,\s]+please)?$"
+    r"|^(?P<pleased>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3})(?i:[,\s]+please)$")
+
+
+# The word for enrolling on its own (what is left of "给我妈报名" without the relationship) is never a name.
+_ENROLLING = {"报名", "報名", "报", "報", "参加", "參加", "申请", "申請", "加入", "报个名", "報個名"}
+
+
+def _for_whom(text: str) -> str:
+    """The name in a "for X" answer ("给李建国报" → "李建国", "for Nancy Tang" → "Nancy Tang"), else the text."""
+    found = _FOR_WHOM.match(text.strip(" 。.!！"))
+    return next(name for name in found.groups() if name) if found else text
 
 ID_LIKE = re.compile(r"(?<![0-9])[0-9][0-9\s\-]{12,24}[0-9Xx](?![0-9])")
 PHONE_LIKE = re.compile(r"(?:\+\s*86|0086)?[\s\-]*(?<![0-9])1[3-9][0-9](?:[\s\-]?[0-9]){8}(?![0-9])")
@@ -141,12 +159,33 @@ class Reading:
     name: Optional[str] = None
 
 
+# Characters that make 妈 or 爸 another relative (姑妈, 姨妈, 舅妈, 干妈, 大妈, 后妈, 继爸); 亲妈 is her mother.
+_OTHER_KIN_BEFORE = "(?<![姑姨舅干乾大伯叔婶嬸继繼后後])"
+
+
+# Relatives and others the plan does not enrol through this form; typed at a prompt they are never a name.
+_OTHER_PEOPLE = re.compile(
+    r"(?:姑妈|姨妈|舅妈|干妈|大妈|后妈|继母|继父|干爸|姑姑|阿姨|舅舅|叔叔|伯伯|大伯|婶婶|奶奶|爷爷|外婆|外公|姥姥|姥爷|"
+    r"姐姐|哥哥|弟弟|妹妹|老婆|老公|丈夫|妻子|朋友|邻居|同事|亲戚|姑媽|姨媽|舅媽|乾媽|爺爺|親戚|鄰居)$")
+
+
+def names_other_relative(text: str) -> bool:
+    """Whether a short answer names a relative or someone else the plan's relationships do not cover
+    ("我姑妈", "给舅舅报名", "我邻居"): it is not a name, and not a relationship the form can take."""
+    bare = re.sub(r"(?:报名|報名|报个名|報個名|报|報|参加|參加|申请|申請)$", "", _bare(text))
+    bare = re.sub(r"^(?:给|給|为|為|帮|幫|替|是|就是)?\s*(?:我的?|我们的?)?", "", bare)
+    return bool(_OTHER_PEOPLE.match(bare))
+
+
 def relationship_in(text: str) -> Optional[str]:
     """The relationship a text names ("给我妈", "my mother-in-law"), the first not negated, or None."""
     lowered = re.sub(r"(不是|not\s+(?:my\s+)?|instead of\s+(?:my\s+)?)[^，,。.]*", " ", normalised(text).lower())
     best: Optional[tuple[int, str]] = None
     for word, relationship in _RELATIONSHIP_WORDS:
-        pattern = re.escape(word) if not word.isascii() else rf"\b{re.escape(word)}\b"
+        if word.isascii():
+            pattern = rf"\b{re.escape(word)}\b"
+        else:  # 姑妈, 舅妈, 干爸 are other relatives, not 妈 or 爸
+            pattern = (_OTHER_KIN_BEFORE if len(word) == 1 else "") + re.escape(word)
         found = re.search(pattern, lowered)
         if found and (best is None or found.start() < best[0]):
             best = (found.start(), relationship)
@@ -237,12 +276,12 @@ def read_name_answer(text: str) -> Reading:
         return Reading(NameReading.QUESTION)
     if bare in _YES_NO:
         return Reading(NameReading.YES_NO)
-    if _is_relationship_only(text):
+    if _is_relationship_only(text) or names_other_relative(text):
         return Reading(NameReading.RELATIONSHIP)
-    if _ZH_REQUEST.search(text) or _EN_REQUEST.search(text):
+    if _ZH_REQUEST.search(text) or _EN_REQUEST.search(text) or bare in _ENROLLING:
         return Reading(NameReading.REQUEST)
     candidate = _LEAD_INS.sub("", text.rstrip("。.!！"), count=1).strip()
-    candidate = _strip_relationship_prefix(candidate)
+    candidate = _for_whom(_strip_relationship_prefix(candidate))
     candidate = _LEAD_INS.sub("", candidate, count=1).strip()
     name = plausible_name(candidate)
     if name:
@@ -276,7 +315,7 @@ def read_answers(text: str) -> Dict[str, str]:
             continue
         lead_in = bool(_LEAD_INS.match(segment)) or bool(_LEAD_INS.match(_strip_relationship_prefix(segment)))
         candidate = _strip_relationship_prefix(_LEAD_INS.sub("", segment, count=1).strip())
-        candidate = _LEAD_INS.sub("", candidate, count=1).strip()
+        candidate = _for_whom(_LEAD_INS.sub("", candidate, count=1).strip())
         name = plausible_name(candidate, strict=not lead_in)
         if name and read_name_answer(candidate).kind is NameReading.NAME:
             found["member_name"] = name

@@ -11,7 +11,9 @@ Chinese responses in traditional characters. The response's own words and button
 before the values are filled in, so a name or another answer is shown exactly as the user typed it.
 
 A form question asked again right after a mid-form question takes its short "_again" form where the
-domain has one (the authorization is not repeated in full).
+domain has one (the authorization is not repeated in full). A question asked once the member's name is
+known takes its "_named" form where the domain has one: a family that answered "您要给谁报名？" with the
+name is asked who that is ("王秀英是您的什么人？"), not the same question again.
 
 Two things ride along with a response for the channels that can show them (the web chat does; the
 others ignore them), kept in the bot message's metadata:
@@ -32,7 +34,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot.core import i18n
 from bot.core.chinese_script import to_traditional
-from bot.core.enrollment import step_of
+from bot.core.enrollment import MEMBER_NAME, step_of
 from bot.core.language import DEFAULT_LANGUAGE, normalise_language
 from bot.core.plan.facts import plan_facts
 
@@ -70,8 +72,13 @@ class PlanResponseGenerator(TemplatedNaturalLanguageGenerator):
         """A form question asked again right after something else was said mid-form (a question, a reason,
         a correction offer) has a short form, "<question>_again", where the domain gives one: the family
         has just read the long one."""
+        if not utter_action.startswith(QUESTION_PREFIX):
+            return utter_action
+        named = utter_action + NAMED_SUFFIX
+        if named in self.responses and tracker.get_slot(MEMBER_NAME):
+            return named
         again = utter_action + AGAIN_SUFFIX
-        if not utter_action.startswith(QUESTION_PREFIX) or again not in self.responses:
+        if again not in self.responses:
             return utter_action
         return again if last_question_asked(tracker) == utter_action else utter_action
 
@@ -87,6 +94,7 @@ class PlanResponseGenerator(TemplatedNaturalLanguageGenerator):
 STEP_LABELS = {"zh": "第{number}步，共{total}步", "en": "Step {number} of {total}"}
 QUESTION_PREFIX = "utter_ask_"
 AGAIN_SUFFIX = "_again"
+NAMED_SUFFIX = "_named"
 RESPONSES_GIVING_THE_NUMBER = frozenset({"utter_enrollment_done"})
 NUMBER_CARDS = {
     "zh": "报名编号\n{number}\n请截图或抄下这个编号，以后查询报名时要用。",

@@ -57,3 +57,25 @@ def test_other_responses_carry_no_step_and_the_done_message_carries_the_number_c
                     waiting_period_end="2027年1月1日", cover_start="2027年1月2日")
     assert done["enrollment_number_card"]["number"] == "SC261202-AB12"
     assert done["enrollment_number_card"]["text"].splitlines()[:2] == ["报名编号", "SC261202-AB12"]
+
+
+@pytest.mark.parametrize("language, asked", [("zh", "请问周玉兰是您的什么人？"), ("en", "Who is 周玉兰 to you?")])
+def test_the_relationship_question_once_the_name_is_known_asks_who_that_person_is(domain, language, asked):
+    def ask(*events):
+        tracker = DialogueStateTracker.from_events("named", [SlotSet("language", language), *events],
+                                                   slots=domain.slots)
+        return asyncio.run(PlanResponseGenerator(domain=domain).generate("utter_ask_relationship", tracker,
+                                                                         "webchat"))
+    assert asked not in ask()["text"]
+    named = ask(SlotSet("member_name", "周玉兰"))
+    assert asked in named["text"] and len(named["buttons"]) == 5
+    assert named["step"] == ask()["step"]  # still the same step of the form
+
+
+def test_the_relationship_question_asked_again_after_a_reason_has_no_second_thank_you(domain):
+    from rasa.shared.core.events import BotUttered
+
+    asked = BotUttered("谢谢。请问您要给谁报名？", metadata={"utter_action": "utter_ask_relationship"})
+    tracker = DialogueStateTracker.from_events("again", [SlotSet("language", "zh"), asked], slots=domain.slots)
+    again = asyncio.run(PlanResponseGenerator(domain=domain).generate("utter_ask_relationship", tracker, "webchat"))
+    assert again["text"].startswith("请问您要给谁报名") and len(again["buttons"]) == 5

@@ -153,3 +153,49 @@ def test_not_knowing_the_name_is_not_the_name(text):
 @pytest.mark.parametrize("text", ["王不知", "高知", "Clue Wang", "Grace Hunter"])
 def test_a_name_with_a_word_of_knowing_in_it_is_still_a_name(text):
     assert answers.read_name_answer(text).kind is answers.NameReading.NAME
+
+
+@pytest.mark.parametrize("typed, name", [
+    ("给周玉兰报", "周玉兰"), ("帮黄国强报名", "黄国强"), ("替吴桂香申请", "吴桂香"), ("for Lily Zhou", "Lily Zhou"),
+    ("this is for Mark Chen", "Mark Chen"), ("Anna Wu, please", "Anna Wu"),
+])
+def test_a_name_said_as_who_the_enrollment_is_for_is_the_name(typed, name):
+    assert answers.read_name_answer(typed) == answers.Reading(NameReading.NAME, name)
+    assert answers.read_answers(typed) == {"member_name": name}
+
+
+@pytest.mark.parametrize("typed, relationship", [
+    ("给我婆婆报名", "mother_in_law"), ("帮我妈报个名", "mother"), ("for my father please", "father"),
+])
+def test_the_words_around_a_relationship_are_not_a_name(typed, relationship):
+    # "给我妈报名" once left 报名 as the parent's name.
+    assert answers.read_answers(typed) == {"relationship": relationship}
+
+
+@pytest.mark.parametrize("typed", ["for how long", "帮我查一下", "报名", "please"])
+def test_a_request_or_a_question_is_not_read_as_who_it_is_for(typed):
+    assert answers.read_name_answer(typed).kind is not NameReading.NAME
+
+
+async def test_a_name_typed_where_the_relationship_is_asked_is_kept_and_who_it_is_asked_next():
+    events, responses = await validate({**before("relationship"), "requested_slot": "relationship"},
+                                       text="给周玉兰报", intent="inform", extracted={})
+    values = slot_values(events)
+    assert values["member_name"] == "周玉兰" and values["relationship"] is None
+    assert responses == []  # the form asks "周玉兰是您的什么人？" (utter_ask_relationship_named), nothing else
+
+
+@pytest.mark.parametrize("typed, relationship", [("for my father please", "father"), ("就给我亲妈报个名", "mother"),
+                                                 ("给我姑妈报名", None), ("我舅妈", None)])
+async def test_the_relationship_is_read_from_the_words_of_the_whole_message(typed, relationship):
+    events, responses = await validate({**before("relationship"), "requested_slot": "relationship"},
+                                       text=typed, intent="inform", extracted={"relationship": typed})
+    assert slot_values(events)["relationship"] == relationship
+    # An aunt is not a mother: the family is told who can be enrolled (and the name is not 我姑妈).
+    assert responses == ([] if relationship else ["utter_relationship_not_allowed"])
+    assert slot_values(events).get("member_name") is None
+
+
+@pytest.mark.parametrize("typed", ["我姑妈", "给舅舅报名", "我邻居"])
+def test_another_relative_is_not_a_name(typed):
+    assert answers.read_name_answer(typed).kind is NameReading.RELATIONSHIP and answers.read_answers(typed) == {}

@@ -26,8 +26,9 @@ _RELATIONSHIP_WORDS: list[tuple[str, str]] = sorted([
     *((w, "mother_in_law") for w in ("岳母", "丈母娘", "婆婆", "mother-in-law", "mother in law")),
     *((w, "father_in_law") for w in ("岳父", "老丈人", "丈人", "公公", "father-in-law", "father in law")),
     *((w, "mother") for w in ("妈妈", "老妈", "母亲", "妈", "媽媽", "媽", "mother", "mom", "mum", "mommy",
-                              "mummy", "mama")),
-    *((w, "father") for w in ("爸爸", "老爸", "父亲", "爸", "父親", "father", "dad", "daddy", "papa")),
+                              "mummy", "mama", "家母")),
+    *((w, "father") for w in ("爸爸", "老爸", "父亲", "爸", "父親", "father", "dad", "daddy", "papa", "家父",
+                              "老豆", "老竇")),
     *((w, "self") for w in ("我自己", "自己", "本人", "myself")),
 ], key=lambda pair: -len(pair[0]))
 

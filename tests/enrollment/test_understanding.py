@@ -186,6 +186,7 @@ async def test_a_name_typed_where_the_relationship_is_asked_is_kept_and_who_it_i
 
 
 @pytest.mark.parametrize("typed, relationship", [("for my father please", "father"), ("就给我亲妈报个名", "mother"),
+                                                 ("替家母申请", "mother"), ("我老豆", "father"),
                                                  ("给我姑妈报名", None), ("我舅妈", None)])
 async def test_the_relationship_is_read_from_the_words_of_the_whole_message(typed, relationship):
     events, responses = await validate({**before("relationship"), "requested_slot": "relationship"},

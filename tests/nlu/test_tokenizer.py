@@ -53,3 +53,11 @@ def test_traditional_chinese_is_tokenized_as_simplified_and_given_back_as_typed(
     assert message.get("text") == "我想給我媽報名"  # slots and actions see what the user typed
     tags = {e["entity"]: e["value"] for e in message.get("entities")}
     assert tags == {"language": "zh", "chinese_script": "traditional"}
+
+
+def test_written_cantonese_is_read_as_mandarin_and_the_message_keeps_what_was_typed(tokenizer):
+    from bot.rasa.nlu.tokenizer import TEXT_AS_TYPED
+
+    message = Message(data={"text": "佢冇試過"})
+    tokenizer.process([message])
+    assert message.get("text") == "他没试过" and message.get(TEXT_AS_TYPED) == "佢冇試過"

@@ -5,7 +5,8 @@ featurization and training on such text. jieba already keeps English words whole
 whitespace tokens is all that one bilingual model needs.
 
 Traditional Chinese (我想給我媽報名) is converted to simplified before tokenizing (bot.core.chinese_script), so the
-model trained on simplified text understands both. The text as typed and its script are kept on the
+model trained on simplified text understands both; the words of written Cantonese (冇, 係, 得唔得) are first
+read as Mandarin words of the same length (bot.core.cantonese). The text as typed and its script are kept on the
 message; bot.rasa.nlu.language_tagger puts the typed text back at the end of the pipeline, so slots and actions
 see what the user wrote.
 """
@@ -19,6 +20,7 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.core.cantonese import as_mandarin
 from bot.core.chinese_script import script_of, to_simplified
 
 TEXT_AS_TYPED = "text_as_typed"
@@ -29,7 +31,7 @@ CHINESE_SCRIPT = "chinese_script"
     DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True
 )
 class BilingualTokenizer(JiebaTokenizer):
-    """JiebaTokenizer without whitespace tokens, reading traditional Chinese as simplified."""
+    """JiebaTokenizer without whitespace tokens, reading traditional Chinese and Cantonese as simplified Mandarin."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -38,9 +40,10 @@ class BilingualTokenizer(JiebaTokenizer):
                 script = script_of(text)
                 if script is not None:
                     message.set(CHINESE_SCRIPT, script)
-                if script == "traditional":
+                mandarin = as_mandarin(text)
+                if script == "traditional" or mandarin != text:
                     message.set(TEXT_AS_TYPED, text)
-                    message.set(TEXT, to_simplified(text))
+                    message.set(TEXT, to_simplified(mandarin))
         return super().process(messages)
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:

@@ -1,4 +1,5 @@
-"""What the assistant does when it cannot tell what to do next: say so and offer what it can do; the
+"""What the assistant does when it cannot tell what to do next: say so and offer what it can do (after a
+message of sounds only, "哦" or "hmm", outside the form: just whether there is anything else); the
 second time in a row (bot.core.handoff.misunderstandings_in_a_row: sounds that say nothing, "哦" or "hmm",
 never count), hand the conversation to a person.
 
@@ -14,6 +15,7 @@ from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import hand_over
+from bot.core.answers import says_nothing
 from bot.core.handoff import FALLBACK_ACTION, HandoffReason, misunderstandings_in_a_row
 from bot.core.plan.config import load_plan
 
@@ -27,5 +29,7 @@ class ActionDefaultFallback(Action):
     ) -> List[EventType]:
         if misunderstandings_in_a_row(tracker.events) >= load_plan().handoff.consecutive_misunderstandings:
             return [UserUtteranceReverted(), *await hand_over(dispatcher, tracker, HandoffReason.MISUNDERSTOOD)]
-        dispatcher.utter_message(response="utter_clarify")
+        # "哦" or "hmm" after an answer is not a misunderstanding to apologise for: offer more, briefly.
+        sounds_only = says_nothing(tracker.latest_message.get("text") or "") and not tracker.active_loop_name
+        dispatcher.utter_message(response="utter_anything_else" if sounds_only else "utter_clarify")
         return [UserUtteranceReverted()]

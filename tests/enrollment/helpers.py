@@ -32,7 +32,8 @@ def answers(**overrides):
     return base
 
 
-def tracker(slots, *, text="", intent="inform", entities=(), extracted=None, sender="rest:tester"):
+def tracker(slots, *, text="", intent="inform", entities=(), extracted=None, sender="rest:tester",
+            active_loop="enrollment_form"):
     """A tracker whose latest user message set `extracted` (the slots the form must validate)."""
     now = time.time()
     events = [{"event": "session_started", "timestamp": now - 60},
@@ -45,4 +46,4 @@ def tracker(slots, *, text="", intent="inform", entities=(), extracted=None, sen
         events.append({"event": "slot", "name": name, "value": value, "timestamp": now})
     return Tracker(sender, {"language": "zh", **slots, **(extracted or {})},
                    {"text": text, "intent": {"name": intent}, "entities": list(entities)},
-                   events, False, None, {"name": "enrollment_form"}, "action_listen")
+                   events, False, None, {"name": active_loop} if active_loop else {}, "action_listen")

@@ -83,17 +83,24 @@ async def test_an_unsupported_document_prepares_the_reason_for_a_person():
 
 @pytest.mark.parametrize("sounds, then", [("哦", "哈哈"), ("oh", "hmm"), ("哈哈", "qwzx")])
 async def test_sounds_that_say_nothing_never_count_towards_a_handover(enrollment_store, sounds, then):
-    # A family says "哦" after an answer, then laughs: the assistant offers what it can do each time and
-    # no one is handed to staff; a real misunderstanding after a sound is still only the first.
-    second = tracker({}, text=then, intent="nlu_fallback")
+    # A family says "哦" after an answer, then laughs: the assistant asks whether there is anything else,
+    # and no one is handed to staff; a real misunderstanding after a sound is still only the first.
+    second = tracker({}, text=then, intent="nlu_fallback", active_loop=None)  # after a plan answer
     second.events[-1:-1] = [{"event": "user", "text": sounds, "parse_data": {"intent": {"name": "nlu_fallback"}}},
                             {"event": "action", "name": "action_default_fallback"},
                             {"event": "rewind"}, {"event": "action", "name": "action_listen"}]
     dispatcher = CollectingDispatcher()
     events = await ActionDefaultFallback().run(dispatcher, second, DOMAIN)
-    assert [m["response"] for m in dispatcher.messages] == ["utter_clarify"]
+    expected = "utter_clarify" if then == "qwzx" else "utter_anything_else"
+    assert [m["response"] for m in dispatcher.messages] == [expected]
     assert "pause" not in event_names(events)
     assert store.list_waiting_tickets(enrollment_store) == []
+
+
+async def test_a_sound_in_the_middle_of_the_form_still_gets_what_the_assistant_can_do():
+    dispatcher = CollectingDispatcher()
+    await ActionDefaultFallback().run(dispatcher, tracker({}, text="呃", intent="nlu_fallback"), DOMAIN)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_clarify"]
 
 
 async def test_two_misunderstandings_around_a_sound_are_still_two(enrollment_store):

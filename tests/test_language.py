@@ -21,8 +21,10 @@ def test_script_decides_mixed_text_sensibly(text, expected):
     assert detect_language(text) == expected
 
 
-@pytest.mark.parametrize("text", ["13912345678", "11010519491231002X", "👍", "🙂🙂", "?", "", "65", "OK"])
-def test_text_without_letters_keeps_the_current_language(text):
+@pytest.mark.parametrize("text", ["13912345678", "11010519491231002X", "👍", "🙂🙂", "?", "", "65", "OK",
+                                  "hmm", "uhh", "oh", "qwzxv", "Ng"])
+def test_text_without_letters_or_words_keeps_the_current_language(text):
+    # "hmm" or a slip of the keyboard in a Chinese conversation once switched it to English.
     assert detect_language(text) is None
 
 

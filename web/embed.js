@@ -136,14 +136,26 @@
 
   // A family on an English page that types Chinese (or the other way round) is answered in the language it
   // types: the message goes out with that language, and the page and the widget's labels follow.
+  // The same rule as the server's (bot/core/language.py): "ok", "hmm" or a slip of the keyboard ("qwzxv")
+  // is no English word and changes nothing.
   var CHINESE = /[\u3400-\u9fff]/;
-  var LATIN = /[A-Za-z]{2}/;
+  var LATIN_WORD = /[A-Za-z\u00c0-\u024f]{2,}/g;
+  var VOWEL = /[aeiouy\u00c0-\u024f]/i;
+  var SOUND = /^(?:h+m+|m+h*|u+h+|u+m+|e+r+m*|e+h+|a+h+|o+h+|h+u+h+|a+r+g+h+|p+h+e+w+)$/i;
+  var NEUTRAL = ["ok", "okay", "id", "app", "vip", "ps", "qq", "wechat", "alipay", "rmb", "cny"];
+
+  function isEnglishWord(word) {
+    return NEUTRAL.indexOf(word.toLowerCase()) < 0 && VOWEL.test(word) && !SOUND.test(word);
+  }
 
   function typedLanguage(text) {
     if (CHINESE.test(text)) {
       return "zh";
     }
-    return LATIN.test(text) && !/^\s*\//.test(text) ? "en" : null;
+    if (/^\s*\//.test(text)) {
+      return null;
+    }
+    return (text.match(LATIN_WORD) || []).some(isEnglishWord) ? "en" : null;
   }
 
   function followTypedLanguage(event) {

@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Dict, Optional
 
 from bot.core.identity import IdentityError, validate_name
+from bot.core.language import EN_SOUND, VOWEL
 
 # ------------------------------------------------------------------------------------------ words
 
@@ -110,7 +111,6 @@ def _bare(text: str) -> str:
 # Sounds that say nothing: 啊, 呃, 哎呀呀, "hmm", "uhh", "erm", "ahhh", with or without punctuation or
 # emoji. 嗯 and "ok" are left out: families mean yes by them.
 _ZH_SOUNDS = "啊阿呃额哎唉呀哇喔噢哦诶欸咦嘿呵哈"
-_EN_SOUND = re.compile(r"h+m+|m+h*|u+h+|u+m+|e+r+m*|e+h+|a+h+|o+h+|h+u+h+|a+r+g+h+|p+h+e+w+", re.IGNORECASE)
 _NOT_WORDS = re.compile(r"[\W_]+")
 
 
@@ -136,7 +136,7 @@ def says_nothing(text: str) -> bool:
     if not words:
         return bool(normalised(text))
     return all((all(ch in _ZH_SOUNDS for ch in w) and not (len(w) > 1 and "阿" in w and len(set(w)) > 1))
-               or _EN_SOUND.fullmatch(w) for w in words)
+               or EN_SOUND.fullmatch(w) for w in words)
 
 
 # -------------------------------------------------------------------------------------- what it is
@@ -258,6 +258,8 @@ def plausible_name(text: str, strict: bool = False) -> Optional[str]:
     else:
         if not 1 <= len(latin_words) <= 4 or any(w.lower() in _EN_NOT_NAME for w in latin_words):
             return None
+        if any(len(w) > 2 and not VOWEL.search(w) for w in latin_words):
+            return None  # "qwzxv": a slip of the keyboard, not a name ("Ng" is one)
         if strict and not all(w[:1].isupper() for w in latin_words):
             return None
     return name

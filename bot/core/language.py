@@ -20,6 +20,11 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]{2,}|\b[IiAa]\b")
 # Words a Chinese writer mixes in without switching language (brand names, "OK", "ID").
 _NEUTRAL_WORDS = {"ok", "okay", "id", "app", "vip", "ps", "qq", "wechat", "alipay", "rmb", "cny"}
+# Sounds and letters that are no word ("hmm", "uhh", "qwzxv"): typed in a Chinese conversation they do not
+# switch it to English. A word with no vowel is no English word (a lone surname such as "Ng" decides nothing
+# either); bot.core.answers reads the same sounds as saying nothing.
+EN_SOUND = re.compile(r"h+m+|m+h*|u+h+|u+m+|e+r+m*|e+h+|a+h+|o+h+|h+u+h+|a+r+g+h+|p+h+e+w+", re.IGNORECASE)
+VOWEL = re.compile(r"[aeiouyAEIOUY\u00c0-\u024f]")
 # A Chinese word is about one and a half characters long; weigh characters accordingly.
 _HAN_CHARS_PER_WORD = 1.5
 
@@ -52,7 +57,8 @@ def script_language(text: str) -> Optional[Language]:
     text = text or ""
     han_words = len(_HAN.findall(text)) / _HAN_CHARS_PER_WORD
     latin_words = sum(
-        1 for word in _LATIN_WORD.findall(text) if word.lower() not in _NEUTRAL_WORDS
+        1 for word in _LATIN_WORD.findall(text)
+        if word.lower() not in _NEUTRAL_WORDS and VOWEL.search(word) and not EN_SOUND.fullmatch(word)
     )
     if han_words == 0 and latin_words == 0:
         return None

@@ -200,3 +200,8 @@ async def test_the_relationship_is_read_from_the_words_of_the_whole_message(type
 @pytest.mark.parametrize("typed", ["我姑妈", "给舅舅报名", "我邻居"])
 def test_another_relative_is_not_a_name(typed):
     assert answers.read_name_answer(typed).kind is NameReading.RELATIONSHIP and answers.read_answers(typed) == {}
+
+
+@pytest.mark.parametrize("typed, kind", [("qwzxv", NameReading.NOT_A_NAME), ("Ng Wai Man", NameReading.NAME)])
+def test_a_slip_of_the_keyboard_is_not_a_name_but_a_short_surname_is(typed, kind):
+    assert answers.read_name_answer(typed).kind is kind

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Dict, Optional
 
+from bot.core.cantonese import as_mandarin
+from bot.core.chinese_script import to_simplified
 from bot.core.identity import IdentityError, validate_name
 from bot.core.language import EN_SOUND, VOWEL
 
@@ -27,8 +29,8 @@ _RELATIONSHIP_WORDS: list[tuple[str, str]] = sorted([
     *((w, "mother_in_law") for w in ("岳母", "丈母娘", "婆婆", "mother-in-law", "mother in law")),
     *((w, "father_in_law") for w in ("岳父", "老丈人", "丈人", "公公", "father-in-law", "father in law")),
     *((w, "mother") for w in ("妈妈", "老妈", "母亲", "妈", "媽媽", "媽", "mother", "mom", "mum", "mommy",
-                              "mummy", "mama", "家母")),
-    *((w, "father") for w in ("爸爸", "老爸", "父亲", "爸", "父親", "father", "dad", "daddy", "papa", "家父",
+                              "mummy", "mama", "家母", "阿妈", "阿媽")),
+    *((w, "father") for w in ("爸爸", "老爸", "父亲", "爸", "父親", "father", "dad", "daddy", "papa", "家父", "阿爸",
                               "老豆", "老竇")),
     *((w, "self") for w in ("我自己", "自己", "本人", "myself")),
 ], key=lambda pair: -len(pair[0]))
@@ -53,7 +55,7 @@ _EN_NOT_NAME = {"name", "number", "phone", "mobile", "id", "wrong", "is", "the",
 
 _LEAD_INS = re.compile(
     r"^(?:(?:应该是|應該是|正确的是|其实是|其實是|改成|换成|是|叫做?|名字(?:是|叫)?|姓名(?:是|叫)?|老人叫|她叫|他叫|"
-    r"她的名字(?:是|叫)|他的名字(?:是|叫)|我叫|本人叫)[：:\s]*)+"
+    r"她的名字(?:是|叫)|他的名字(?:是|叫)|[她他](?:的|個|个)名(?:字)?(?:是|叫)|我叫|本人叫)[：:\s]*)+"
     r"|^(?:(?:her|his|my|the|their)\s+)?(?:(?:mother'?s?|father'?s?|mom'?s?|mum'?s?|dad'?s?)\s+)?"
     r"(?:full\s+)?name(?:'s|’s|\s+is|\s+should\s+(?:be|read)|:)?\s+"
     r"|^(?:(?:she|he)\s+is\s+called|(?:she|he)'s\s+called|i\s+am|i'm|it's|it\s+is|it\s+should\s+be|"
@@ -92,7 +94,9 @@ _LABELS = re.compile(
 
 
 def normalised(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip()
+    """The text in one width, with written Cantonese read as Mandarin (佢叫陳秀蘭 → 他叫陳秀蘭: same length,
+    names untouched, bot.core.cantonese)."""
+    return as_mandarin(unicodedata.normalize("NFKC", text or "").strip())
 
 
 _ANY_NUMBER = re.compile(r"[0-9]|[零〇一二三四五六七八九幺两]{4,}")
@@ -117,7 +121,7 @@ _NOT_WORDS = re.compile(r"[\W_]+")
 # Not knowing or not remembering, said instead of the answer: "不知道", "我也不记得了", "名字我不清楚", "dunno".
 _DONT_KNOW = re.compile(
     r"^(?:(?:名字|姓名|这个|那个|她的?|他的?|我妈的?|我爸的?)\s*)?(?:我|俺)?(?:也|还|都|真)?(?:不太|不大|不|没)?"
-    r"(?:知道|清楚|记得|晓得|确定|记不清|记不住|记不起来|想不起来|忘了|忘记了?)(?:了|啊|呀|哦|耶)?$"
+    r"(?:知道|知|清楚|记得|晓得|确定|记不清|记不住|记不起来|想不起来|忘了|忘记了?)(?:了|啊|呀|哦|耶)?$"
     r"|^(?:i\s+)?(?:really\s+)?(?:don'?t|do\s+not|can'?t|cannot)\s+(?:know|remember|recall)(?:\s+(?:it|her\s+name|"
     r"his\s+name|the\s+name))?$|^(?:no\s+(?:idea|clue)|dunno|not\s+a\s+clue|i\s+forget|i\s+forgot|forgot(?:\s+it)?)$",
     re.IGNORECASE)
@@ -125,7 +129,7 @@ _DONT_KNOW = re.compile(
 
 def does_not_know(text: str) -> bool:
     """Whether a message only says the family does not know or remember ("不知道", "I can't remember")."""
-    return bool(_DONT_KNOW.match(_bare(text).strip(" ，,。.!！?？…")))
+    return bool(_DONT_KNOW.match(to_simplified(_bare(text)).strip(" ，,。.!！?？…")))  # 唔記得 → 不记得
 
 
 def says_nothing(text: str) -> bool:
@@ -286,6 +290,8 @@ def read_name_answer(text: str) -> Reading:
     candidate = _LEAD_INS.sub("", text.rstrip("。.!！"), count=1).strip()
     candidate = _for_whom(_strip_relationship_prefix(candidate))
     candidate = _LEAD_INS.sub("", candidate, count=1).strip()
+    if _is_relationship_only(candidate) or names_other_relative(candidate):  # 幫我老豆報名: who, not a name
+        return Reading(NameReading.RELATIONSHIP)
     name = plausible_name(candidate)
     if name:
         return Reading(NameReading.NAME, name)

@@ -205,3 +205,14 @@ def test_another_relative_is_not_a_name(typed):
 @pytest.mark.parametrize("typed, kind", [("qwzxv", NameReading.NOT_A_NAME), ("Ng Wai Man", NameReading.NAME)])
 def test_a_slip_of_the_keyboard_is_not_a_name_but_a_short_surname_is(typed, kind):
     assert answers.read_name_answer(typed).kind is kind
+
+
+@pytest.mark.parametrize("typed, kind, name", [
+    ("我唔清楚", NameReading.NOT_A_NAME, None), ("唔知道", NameReading.NOT_A_NAME, None),
+    ("佢叫何美華", NameReading.NAME, "何美華"), ("係李志明", NameReading.NAME, "李志明"),
+    ("佢嘅名叫梁淑儀", NameReading.NAME, "梁淑儀"), ("我阿爸", NameReading.RELATIONSHIP, None),
+    ("幫我阿媽報名", NameReading.RELATIONSHIP, None),
+])
+def test_written_cantonese_at_the_name_prompt_is_read_as_a_person_would(typed, kind, name):
+    # 我唔知 once became the parent's name, and 佢叫 stayed in front of one.
+    assert answers.read_name_answer(typed) == answers.Reading(kind, name)

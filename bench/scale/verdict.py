@@ -61,11 +61,16 @@ def kill_checks(name: str, kill: dict) -> list[str]:
 
 
 def resent_checks(row: dict) -> list[str]:
-    """After a SIGKILL the in-flight turns fail and are sent again: answered within RESENT_P95_LIMIT_MS."""
+    """After a SIGKILL the in-flight turns fail and are sent again: answered within RESENT_P95_LIMIT_MS.
+    When no turn failed (the one in flight was answered, or the router had not yet sent it on), there is
+    nothing to send again: that is not a failure (a run on 2026-12-04 had 1 turn in flight and 0 errors)."""
     if row["kill"].get("signal") != "SIGKILL":
         return []
     if not row["resent_turns"]:
-        return [f"{row['phase']}: no turn was sent again after the SIGKILL"]
+        if row.get("errors_of_the_kill"):
+            return [f"{row['phase']}: {row['errors_of_the_kill']} turns failed at the SIGKILL and none was "
+                    "sent again"]
+        return []
     if row["resent_p95_ms"] >= RESENT_P95_LIMIT_MS:
         return [f"{row['phase']}: p95 of the resent turns {row['resent_p95_ms']} ms (want < {RESENT_P95_LIMIT_MS})"]
     return []

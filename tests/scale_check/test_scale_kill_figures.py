@@ -36,3 +36,12 @@ def test_a_5xx_from_the_survivor_or_a_slow_resent_turn_fails():
     assert figures["http_5xx_outside_kill"] == 1 and figures["errors_of_the_kill"] == 1
     assert resent_checks({"phase": "kill (kill)", "kill": KILL, **figures}) == [
         "kill (kill): p95 of the resent turns 6500.0 ms (want < 5000)"]
+
+
+def test_a_kill_that_failed_no_turn_needs_none_sent_again_but_failed_turns_must_be():
+    # A run had 1 turn in flight at the SIGKILL and it was answered: nothing failed, nothing to resend.
+    quiet = {"resent_turns": 0, "resent_p95_ms": None, "errors_of_the_kill": 0}
+    assert resent_checks({"phase": "kill (kill)", "kill": KILL, **quiet}) == []
+    failed = {**quiet, "errors_of_the_kill": 2}
+    assert resent_checks({"phase": "kill (kill)", "kill": KILL, **failed}) == [
+        "kill (kill): 2 turns failed at the SIGKILL and none was sent again"]

@@ -64,23 +64,26 @@ _LEAD_INS = re.compile(
 )
 _FILLERS = re.compile(r"^(?:actually|in fact|sorry|oops|no wait|wait|really)[,\s]+", re.IGNORECASE)
 
+# The words for enrolling ("给我妈报名" without the relationship leaves 报名, which is never a name), and the
+# words that say whom it is for ("给", "帮", "替"), simplified and traditional, used by the readers below.
+_ENROLLING = ("报个名", "報個名", "报名", "報名", "参加", "參加", "申请", "申請", "加入", "报", "報")
+_ENROLLING_WORD = "(?:" + "|".join(_ENROLLING) + ")"
+_FOR_ZH = "(?:给|給|为|為|帮|幫|替)"
+
 # Who the enrollment is for, said with the name: "给李建国报", "帮张桂芬报名", "for Nancy Tang", "Peter Zhou
 # please". Chinese needs the word for enrolling (帮我查一下 is a request); English a capitalised name ("for how
 # long" is not one).
 _FOR_WHOM = re.compile(
-    r"^(?:给|給|为|為|帮|幫|替)\s*(?P<zh>[^\s，,。]+?)\s*(?:报名|報名|报|報|参加|參加|申请|申請|加入)$"
+    rf"^{_FOR_ZH}\s*(?P<zh>[^\s，,。]+?)\s*{_ENROLLING_WORD}$"
     r"|^(?i:(?:(?:it'?s|it\s+is|this\s+is)\s+)?for\s+)(?P<en>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3})(?i:[,\s]+please)?$"
     r"|^(?P<pleased>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3})(?i:[,\s]+please)$")
-
-
-# The word for enrolling on its own (what is left of "给我妈报名" without the relationship) is never a name.
-_ENROLLING = {"报名", "報名", "报", "報", "参加", "參加", "申请", "申請", "加入", "报个名", "報個名"}
 
 
 def _for_whom(text: str) -> str:
     """The name in a "for X" answer ("给李建国报" → "李建国", "for Nancy Tang" → "Nancy Tang"), else the text."""
     found = _FOR_WHOM.match(text.strip(" 。.!！"))
     return next(name for name in found.groups() if name) if found else text
+
 
 ID_LIKE = re.compile(r"(?<![0-9])[0-9][0-9\s\-]{12,24}[0-9Xx](?![0-9])")
 PHONE_LIKE = re.compile(r"(?:\+\s*86|0086)?[\s\-]*(?<![0-9])1[3-9][0-9](?:[\s\-]?[0-9]){8}(?![0-9])")
@@ -168,17 +171,18 @@ class Reading:
 _OTHER_KIN_BEFORE = "(?<![姑姨舅干乾大伯叔婶嬸继繼后後])"
 
 
-# Relatives and others the plan does not enrol through this form; typed at a prompt they are never a name.
+# Relatives and others the plan does not enrol through this form (read in simplified characters); typed at a
+# prompt they are never a name.
 _OTHER_PEOPLE = re.compile(
     r"(?:姑妈|姨妈|舅妈|干妈|大妈|后妈|继母|继父|干爸|姑姑|阿姨|舅舅|叔叔|伯伯|大伯|婶婶|奶奶|爷爷|外婆|外公|姥姥|姥爷|"
-    r"姐姐|哥哥|弟弟|妹妹|老婆|老公|丈夫|妻子|朋友|邻居|同事|亲戚|姑媽|姨媽|舅媽|乾媽|爺爺|親戚|鄰居)$")
+    r"姐姐|哥哥|弟弟|妹妹|老婆|老公|丈夫|妻子|朋友|邻居|同事|亲戚)$")
 
 
 def names_other_relative(text: str) -> bool:
     """Whether a short answer names a relative or someone else the plan's relationships do not cover
-    ("我姑妈", "给舅舅报名", "我邻居"): it is not a name, and not a relationship the form can take."""
-    bare = re.sub(r"(?:报名|報名|报个名|報個名|报|報|参加|參加|申请|申請)$", "", _bare(text))
-    bare = re.sub(r"^(?:给|給|为|為|帮|幫|替|是|就是)?\s*(?:我的?|我们的?)?", "", bare)
+    ("我姑妈", "给舅舅报名", "我鄰居"): it is not a name, and not a relationship the form can take."""
+    bare = re.sub(f"{_ENROLLING_WORD}$", "", to_simplified(_bare(text)))
+    bare = re.sub(rf"^(?:{_FOR_ZH}|是|就是)?\s*(?:我的?|我们的?)?", "", bare)
     return bool(_OTHER_PEOPLE.match(bare))
 
 

@@ -197,7 +197,7 @@ async def test_the_relationship_is_read_from_the_words_of_the_whole_message(type
     assert slot_values(events).get("member_name") is None
 
 
-@pytest.mark.parametrize("typed", ["我姑妈", "给舅舅报名", "我邻居"])
+@pytest.mark.parametrize("typed", ["我姑妈", "给舅舅报名", "我邻居", "幫我姑媽報名", "我鄰居"])
 def test_another_relative_is_not_a_name(typed):
     assert answers.read_name_answer(typed).kind is NameReading.RELATIONSHIP and answers.read_answers(typed) == {}
 

@@ -58,3 +58,19 @@ def test_ordinary_sentences_are_not_requests():
 )
 def test_channel_language_hints_are_normalised(hint, expected):
     assert normalise_language(hint) == expected
+
+
+def test_the_web_chat_page_follows_the_typed_language_by_the_servers_rule():
+    """web/embed.js keeps a copy of the rule (the page switches before the server answers): same neutral
+    words, same sounds, same vowels, so the page and the replies never disagree."""
+    import json
+    import re
+
+    from bot.core import language
+    from bot.core.settings import PROJECT_ROOT
+
+    page = (PROJECT_ROOT / "web" / "embed.js").read_text(encoding="utf-8")
+    neutral = re.search(r"var NEUTRAL = (\[.*?\]);", page).group(1)
+    assert set(json.loads(neutral)) == language._NEUTRAL_WORDS
+    assert re.search(r"var SOUND = /\^\(\?:(.*?)\)\$/i;", page).group(1) == language.EN_SOUND.pattern
+    assert "var VOWEL = /[aeiouy\\u00c0-\\u024f]/i;" in page

@@ -1,7 +1,7 @@
 """How well the assistant understands families who don't talk like the script (issue 13), end to end.
 
 Runs the held-out conversation cases of tests/e2e/understanding_cases.py (and the supplementary sets B to E, G and K,
-understanding_cases_b.py, _c.py, _d.py, _e.py, _g.py and _k.py) against the real assistant over
+understanding_cases_b.py, _c.py, _d.py, _e.py, _g.py, _k.py and _l.py) against the real assistant over
 REST, one new conversation per case, and reports each kind's pass rate per language (also written to
 results/understanding/<kind>.json). A kind fails when a language's pass rate is under the alarm floor
 (UNDERSTANDING_FLOOR, default 0.90, below the issue's 0.95 target as the NLU alarm is, so an ordinary
@@ -28,6 +28,7 @@ from tests.e2e.understanding_cases_d import CASES_D
 from tests.e2e.understanding_cases_e import CASES_E
 from tests.e2e.understanding_cases_g import CASES_G
 from tests.e2e.understanding_cases_k import CASES_K
+from tests.e2e.understanding_cases_l import CASES_L
 
 pytestmark = pytest.mark.rasa_server
 
@@ -37,8 +38,8 @@ FLOOR = float(os.environ.get("UNDERSTANDING_FLOOR", "0.90"))
 # in the larger ones.
 FLOOR_B = float(os.environ.get("UNDERSTANDING_FLOOR_B", "0.75"))
 MAX_TURNS = 30
-# Sets B to E, G and K (kinds *_b to *_e, *_g, *_k; F, H, I and J are NLU-only): held-out cases written later.
-CASES = CASES_A + CASES_B + CASES_C + CASES_D + CASES_E + CASES_G + CASES_K
+# Sets B to E, G, K and L (kinds *_b to *_e, *_g, *_k, *_l; F, H, I and J are NLU-only): held-out cases written later.
+CASES = CASES_A + CASES_B + CASES_C + CASES_D + CASES_E + CASES_G + CASES_K + CASES_L
 KINDS = sorted({case.kind for case in CASES})
 
 try:
@@ -163,7 +164,7 @@ def test_held_out_conversations_of_each_kind_are_understood(running_assistant, k
                 for c, p in results if p]
     (out / f"{kind}.json").write_text(json.dumps({"pass_rates": rates, "failures": failures},
                                                  ensure_ascii=False, indent=2), encoding="utf-8")
-    floor = FLOOR_B if kind.endswith(("_b", "_c", "_d", "_e", "_g", "_k")) else FLOOR
+    floor = FLOOR_B if kind.endswith(("_b", "_c", "_d", "_e", "_g", "_k", "_l")) else FLOOR
     low = {language: cell for language, cell in rates.items() if cell["pass_rate"] < floor}
     listing = "\n".join(f"  [{f['language']}] at {f['at'] or 'start'}: {f['message']!r}: {f['problem']}"
                         for f in failures)

@@ -202,6 +202,9 @@ def relationship_in(text: str) -> Optional[str]:
 
 
 RELATIONSHIPS = frozenset(relationship for _, relationship in _RELATIONSHIP_WORDS)
+# The words for a mother or a father, longest first (simplified and traditional, Chinese and English).
+PARENT_WORDS = tuple(word for word, relationship in _RELATIONSHIP_WORDS if relationship in ("mother", "father"))
+ENROLLING = _ENROLLING
 
 
 _SPAN_PREFIX = re.compile(r"^(?:给|給|为|為|帮|幫|替|是|就是|for|it's for)?\s*(?:我的?|my\s+)?", re.IGNORECASE)

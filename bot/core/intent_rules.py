@@ -12,7 +12,7 @@
 - "身份证号非填不可吗", "do you really have to have her ID number" asks whether a question must be answered:
   the same answer as why it is asked.
 - Another document offered instead of the ID ("护照号码行不行", "all she has is a residence permit"), and a
-  parent who cannot take calls ("我爸从来不接电话", "my dad never answers his phone"), with no number in the
+  parent who cannot take calls ("我爸从来不接电话", "my dad never answers his phone", "我妈耳背"), with no number in the
   message, are the questions about the form they are (which document; whose phone), not an answer, a
   no or a correction.
 - A message of sounds only ("啊", "呃", "hmm": bot.core.answers.says_nothing) is read as nothing, never
@@ -20,6 +20,10 @@
 - A message holding an ID number or a phone and another answer, with no word of correction and no
   question in it ("mother, Rose Bill, 13698765432"), gives answers: it is not a correction nor a plan
   question, whatever the model made of it.
+- A message made only of a request, a mother or a father, and a word for joining ("可以帮我爸登记一下吗",
+  "點樣同我阿爸報名", "how can I sign my mum up", "can you help me put my dad on the plan") asks to enroll
+  that parent. Anything more (what it costs, when cover starts, an age, an in-law, 了) makes it another
+  question, left to the model.
 
 Pure text rules, no Rasa: bot.rasa.nlu.intent_rules applies them to the model's reading.
 """
@@ -28,7 +32,9 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional, Tuple
 
-from bot.core.answers import ID_LIKE, PHONE_LIKE, carries_number, normalised, read_answers, says_correction
+from bot.core.answers import (ENROLLING, ID_LIKE, PARENT_WORDS, PHONE_LIKE, carries_number, normalised, read_answers,
+                              says_correction)
+from bot.core.chinese_script import to_simplified
 
 _ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _ZH_NUMBER = r"[一二两三四五六七八九]?十[一二三四五六七八九]?"
@@ -70,8 +76,13 @@ _OTHER_DOCUMENTS = re.compile(r"护照|户口|回乡证|台胞证|通行证|驾�
                               r"\bhousehold\s+regist|\bhukou\b|\bsocial\s+security\s+card|\bbirth\s+certificate|"
                               r"\bhome\s+return\s+permit|\bgreen\s+card", re.IGNORECASE)
 # A parent who cannot take calls: the phone word and the trouble.
-_PHONE = re.compile(r"电话|手机|\bphones?\b|\bmobile\b|\bcalls?\b|\bcell\b", re.IGNORECASE)
-_PHONE_TROUBLE = re.compile(r"不接|没人接|接不了|接不到|不会用|不会接|不会打|关机|打不通|没信号|停机|没电|静音|听不见|听不清|不用手机|没有手机|没手机|"
+_PHONE = re.compile(r"电话|手机|\bphones?\b|\bmobile\b|\bcalls?\b|\bcell\b|\bring\b", re.IGNORECASE)
+# One's own number offered instead ("留我的号码行吗", "can I leave my number", "ring me instead").
+_OWN_NUMBER = re.compile(r"我的|我自己|打给我|\b(?:my|my\s+own)\s+(?:phone\s+|mobile\s+)?number\b|\bmine\b|"
+                         r"\b(?:call|ring|phone|text|contact)\s+me\b", re.IGNORECASE)
+_PHONE_TROUBLE = re.compile(r"耳背|耳聋|耳朵不好|听力不好|助听器|"
+                            r"不接|没人接|接不了|接不到|不会用|不会接|不会打|关机|打不通|没信号|停机|没电|静音|听不见|听不清|不用手机|没有手机|没手机|"
+                            r"\bhard\s+of\s+hearing\b|\bdeaf\b|\bhearing\s+aid|"
                             r"\b(?:always|usually|often|mostly|never)\s+(?:off|dead|flat|on\s+silent)\b|"
                             r"\bnever\s+(?:answers|picks|takes|uses)|\b(?:doesn'?t|does\s+not|won'?t|can'?t|cannot|"
                             r"rarely|hardly\s+ever)\s+(?:answer|pick|take|use|work|hear|handle)|\bswitched\s+off|"
@@ -101,9 +112,58 @@ def offers_another_document(text: str) -> bool:
 
 
 def tells_phone_trouble(text: str) -> bool:
-    """"我爸从来不接电话", "mum's phone is switched off most of the time": the parent cannot take calls."""
+    """"我爸从来不接电话", "mum's phone is switched off most of the time", "dad is hard of hearing, can I leave
+    my number": the parent cannot take calls (a hearing trouble counts as a phone word with one's own number)."""
     text = normalised(text)
-    return not carries_number(text) and bool(_PHONE.search(text) and _PHONE_TROUBLE.search(text))
+    phone = _PHONE.search(text) or _OWN_NUMBER.search(text)
+    return not carries_number(text) and bool(phone and _PHONE_TROUBLE.search(text))
+
+
+def offers_own_number(text: str) -> bool:
+    """"留我的号码行吗", "can I leave my number instead", "ring me instead": one's own number offered."""
+    return bool(_OWN_NUMBER.search(normalised(text)))
+
+
+def mentions_phone(text: str) -> bool:
+    """Whether the message speaks of a phone or calls at all."""
+    return bool(_PHONE.search(normalised(text)))
+
+
+# The words a request to enroll a parent is made of, besides the parent and the joining word: asking
+# (请问, 麻烦, 可以, 能不能, 怎样), for whom (帮, 给, 替, 同), and particles. Read in simplified Mandarin.
+_ZH_JOINING = (*ENROLLING, "登记", "办理", "办", "入会", "参保")
+_ZH_REQUEST_WORDS = ("请问", "请", "麻烦你", "麻烦", "可以", "可不可以", "能不能", "能否", "能", "我想", "我要", "想要",
+                     "想", "要", "怎么", "怎样", "如何", "帮忙", "帮", "给", "替", "同", "为", "我", "的", "你们", "你",
+                     "您", "一下", "下", "行不行", "行吗", "好吗", "好不好", "吗", "呀", "啊", "呢", "吧", "嘛", "哦")
+_ZH_ENROLL_PARTS = re.compile("|".join(sorted((*_ZH_JOINING, *_ZH_REQUEST_WORDS, *PARENT_WORDS), key=len, reverse=True)))
+_ZH_ENROLL_PARENT = re.compile("|".join(word for word in PARENT_WORDS if not word.isascii()))
+_ZH_ENROLL_JOIN = re.compile("|".join(_ZH_JOINING))
+_EN_PARENTS = {word for word in PARENT_WORDS if word.isascii()} | {"parents", "parent"}
+_EN_JOINING = {"sign", "signing", "register", "registering", "enroll", "enrol", "enrolling", "join", "joining",
+               "put", "putting", "add", "adding", "apply"}
+_EN_JOINED = {"enrolled", "registered", "signed", "added"}  # only after "get": "is my dad enrolled" asks a status
+_EN_REQUEST_WORDS = {"how", "can", "could", "would", "will", "i", "you", "please", "me", "help", "to", "do", "what",
+                     "is", "it", "possible", "we", "my", "for", "want", "like", "i'd", "let", "the", "a", "up", "on",
+                     "in", "plan", "today", "now", "go", "about", "may", "get", "getting", "this", "there", "way",
+                     "hi", "hello", "thanks", "ok", "okay"}
+_EN_WORD = re.compile(r"[a-z][a-z'-]*")
+
+
+def asks_to_enroll_a_parent(text: str) -> bool:
+    """"可以帮我爸登记一下吗", "點樣同我阿爸報名", "how can I sign my mum up", "what do I do to get my mother
+    enrolled": nothing in the message but a request to enroll a mother or a father."""
+    text = normalised(text)
+    if carries_number(text):
+        return False
+    lowered = text.lower()
+    words = _EN_WORD.findall(lowered)
+    if words and not re.search(r"[\u4e00-\u9fff]", text):
+        joining = _EN_JOINING | (_EN_JOINED if {"get", "getting"} & set(words) else set())
+        return (bool(_EN_PARENTS & set(words)) and bool(joining & set(words))
+                and all(word in _EN_REQUEST_WORDS | _EN_PARENTS | joining for word in words))
+    simplified = re.sub(r"[\W_]+", "", to_simplified(text))
+    return (bool(_ZH_ENROLL_PARENT.search(simplified)) and bool(_ZH_ENROLL_JOIN.search(simplified))
+            and not _ZH_ENROLL_PARTS.sub("", simplified))
 
 
 def gives_several_answers(text: str) -> bool:

@@ -1,6 +1,6 @@
 """How well the assistant understands families who don't talk like the script (issue 13), end to end.
 
-Runs the held-out conversation cases of tests/e2e/understanding_cases.py (and the supplementary sets B to E, G and K,
+Runs the held-out conversation cases of tests/e2e/understanding_cases.py (and the supplementary sets B to E, G, K and L,
 understanding_cases_b.py, _c.py, _d.py, _e.py, _g.py, _k.py and _l.py) against the real assistant over
 REST, one new conversation per case, and reports each kind's pass rate per language (also written to
 results/understanding/<kind>.json). A kind fails when a language's pass rate is under the alarm floor

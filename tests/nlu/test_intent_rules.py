@@ -7,8 +7,8 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.core.answers import carries_number, read_name_answer, says_nothing
-from bot.core.intent_rules import asks_to_join_at_age_outside, asks_why_a_field_is_needed, form_request_behind, \
-    offers_another_document, stated_age, tells_phone_trouble
+from bot.core.intent_rules import asks_to_enroll_a_parent, asks_to_join_at_age_outside, asks_why_a_field_is_needed, \
+    form_request_behind, offers_another_document, stated_age, tells_phone_trouble
 from bot.rasa.nlu.intent_rules import IntentRules
 
 
@@ -186,3 +186,47 @@ def test_several_answers_in_one_message_are_answers_whatever_the_model_read(text
 ])
 def test_a_correction_a_question_or_a_single_answer_is_left_as_read(text):
     assert read(text, "correct")[0] == "correct"
+
+
+@pytest.mark.parametrize("text", ["can I give her passport number instead?", "would his driving licence number do?",
+                                  "可以填她的护照号码吗"])
+def test_a_question_offering_another_document_read_as_the_phone_or_data_question_is_the_document_question(text):
+    for topic in ("faq/whose_phone", "faq/personal_data"):
+        assert read(text, "faq", topic) == ("faq", "faq/which_document")
+
+
+def test_a_question_about_a_document_and_the_phone_stays_as_read():
+    assert read("can I use her passport, her phone is off?", "faq", "faq/whose_phone") == ("faq", "faq/whose_phone")
+
+
+@pytest.mark.parametrize("text", ["my dad is hard of hearing, can I leave my number instead",
+                                  "mum is deaf, can you ring me instead?", "我妈耳背，能留我的号码吗"])
+def test_a_parent_who_cannot_take_calls_and_an_offer_of_ones_own_number_is_the_whose_phone_question(text):
+    assert tells_phone_trouble(text)
+    for topic in ("faq/withdraw", "faq/claim"):
+        assert read(text, "faq", topic) == ("faq", "faq/whose_phone")
+
+
+def test_a_question_about_a_parent_who_cannot_take_calls_that_offers_no_number_stays_as_read():
+    assert read("my dad is hard of hearing, can he still join?", "faq", "faq/age") == ("faq", "faq/age")
+    assert read("老人耳背，确诊了怎么申请互助金", "faq", "faq/claim") == ("faq", "faq/claim")
+
+
+@pytest.mark.parametrize("text", ["麻烦你给我妈妈报个名", "請幫我爸爸申請", "我想同阿媽登記", "how do I register my dad",
+                                  "please help me sign up my mother", "can I get my father registered"])
+def test_a_request_to_enroll_a_parent_read_as_a_plan_question_or_out_of_scope_starts_the_enrollment(text):
+    for reading in (("faq", "faq/general_plan"), ("out_of_scope", None), ("nlu_fallback", None)):
+        assert read(text, *reading)[0] == "enroll"
+
+
+@pytest.mark.parametrize("text", ["给我妈报名多少钱", "帮我爸报名以后多久有保障", "我妈71岁，能帮她报名吗", "帮我婆婆报名",
+                                  "给姑妈报名可以吗", "我爸报名了吗", "不要给我妈报名了", "is my dad enrolled",
+                                  "how much is it to sign up my dad", "can I enroll my mother-in-law",
+                                  "my mum is 72, can I sign her up"])
+def test_a_question_with_more_than_a_request_to_enroll_a_parent_stays_as_read(text):
+    assert not asks_to_enroll_a_parent(text)
+    assert read(text, "faq", "faq/general_plan")[0] != "enroll"
+
+
+def test_a_request_to_enroll_a_parent_read_as_an_answer_stays_an_answer():
+    assert read("给我爸报", "inform")[0] == "inform"

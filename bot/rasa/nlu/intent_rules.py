@@ -8,7 +8,12 @@
 - Another document offered instead of the ID, or a parent who cannot take calls, read as an answer, a
   yes or no, a correction or nothing, becomes that plan question (faq/which_document, faq/whose_phone);
   a remark about the document or the phone (not a question) read as another plan question becomes that
-  one.
+  one. So does a question offering another document read as the phone or data question ("can I give her
+  passport number instead?"), and one telling the parent cannot take calls and offering the family's own
+  number read as any other ("my dad is hard of hearing, can I leave my number instead" is not leaving).
+- A request to enroll a mother or a father and nothing else ("可以帮我爸登记一下吗", "how can I sign my mum
+  up") read as a plan question, as unsure, as out of scope or as nothing becomes `enroll`
+  (bot.core.intent_rules.asks_to_enroll_a_parent); read as an answer (给我爸报, at the "for whom" prompt) it stays.
 - A message of sounds only ("啊", "hmm") is read as nothing (nlu_fallback), whatever the model made of it.
 - Several answers in one message (an ID number or phone and another answer, no correction, no question)
   read as a correction, a plan question or nothing become `inform`: the form takes them all.
@@ -33,9 +38,10 @@ from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_TYPE, ENTITY_A
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.core.answers import relationship_value, says_nothing
-from bot.core.intent_rules import (FALLBACK_INTENT, asks_if_a_field_is_required, asks_to_join_at_age_outside,
-                                   asks_why_a_field_is_needed, form_request_behind, gives_several_answers,
-                                   is_a_question, offers_another_document, tells_phone_trouble)
+from bot.core.intent_rules import (FALLBACK_INTENT, asks_if_a_field_is_required, asks_to_enroll_a_parent,
+                                   asks_to_join_at_age_outside, asks_why_a_field_is_needed, form_request_behind,
+                                   gives_several_answers, is_a_question, mentions_phone, offers_another_document,
+                                   offers_own_number, tells_phone_trouble)
 from bot.core.plan import load_plan
 
 SELECTOR = "response_selector"
@@ -56,6 +62,9 @@ _WHY_READINGS = {"inform", "correct", FALLBACK_INTENT}
 # "my dad never answers his phone" → correct).
 _REMARK_READINGS = {"inform", "correct", "deny", "affirm", "not_sure", "out_of_scope", FALLBACK_INTENT}
 # What the model may have read several answers in one message as ("mother, Rose Bill, 13698765432" → correct).
+# What the model may have read a request to enroll a parent as (怎么给我妈报名 → faq, "can you help me put my dad
+# on the plan" → out_of_scope).
+_REQUEST_READINGS = {RETRIEVAL_INTENT, "not_sure", "out_of_scope", FALLBACK_INTENT}
 _ANSWERS_READINGS = {"correct", RETRIEVAL_INTENT, "deny", "affirm", "not_sure", "out_of_scope", FALLBACK_INTENT}
 
 
@@ -111,12 +120,16 @@ class IntentRules(GraphComponent):
                 _set_intent(message, "ask_why_asked")
             elif intent in _ANSWERS_READINGS and gives_several_answers(text):
                 _set_intent(message, "inform")
-            elif remark and topic != DOCUMENT_TOPIC and offers_another_document(text):
+            elif (remark or (plan_question and topic in _FIELD_TOPICS and not mentions_phone(text))) \
+                    and topic != DOCUMENT_TOPIC and offers_another_document(text):
                 _set_intent(message, RETRIEVAL_INTENT)
                 _set_topic(message, DOCUMENT_TOPIC)
-            elif remark and topic != PHONE_TOPIC and tells_phone_trouble(text):
+            elif (remark or (plan_question and offers_own_number(text))) and topic != PHONE_TOPIC \
+                    and tells_phone_trouble(text):
                 _set_intent(message, RETRIEVAL_INTENT)
                 _set_topic(message, PHONE_TOPIC)
+            elif intent in _REQUEST_READINGS and asks_to_enroll_a_parent(text):
+                _set_intent(message, "enroll")
             elif intent == FALLBACK_INTENT:
                 ranking = [(str(reading.get("name")), float(reading.get("confidence") or 0.0))
                            for reading in message.get(INTENT_RANKING_KEY) or []]

@@ -186,10 +186,12 @@ def names_other_relative(text: str) -> bool:
     return bool(_OTHER_PEOPLE.match(bare))
 
 
-def relationship_in(text: str) -> Optional[str]:
-    """The relationship a text names ("给我妈", "my mother-in-law"), the first not negated, or None."""
-    lowered = re.sub(r"(不是|not\s+(?:my\s+)?|instead of\s+(?:my\s+)?)[^，,。.]*", " ", normalised(text).lower())
-    best: Optional[tuple[int, str]] = None
+def relationship_span(text: str) -> Optional[tuple[int, int, str]]:
+    """Where the first relationship a text names and does not negate stands, and which it is: "how can I
+    sign my mum up" → (18, 21, "mother"). The positions are the typed text's (the readings keep its length)."""
+    lowered = re.sub(r"(不是|not\s+(?:my\s+)?|instead of\s+(?:my\s+)?)[^，,。.]*",
+                     lambda negated: " " * len(negated.group()), normalised(text).lower())
+    best: Optional[tuple[int, int, str]] = None
     for word, relationship in _RELATIONSHIP_WORDS:
         if word.isascii():
             pattern = rf"\b{re.escape(word)}\b"
@@ -197,8 +199,14 @@ def relationship_in(text: str) -> Optional[str]:
             pattern = (_OTHER_KIN_BEFORE if len(word) == 1 else "") + re.escape(word)
         found = re.search(pattern, lowered)
         if found and (best is None or found.start() < best[0]):
-            best = (found.start(), relationship)
-    return best[1] if best else None
+            best = (found.start(), found.end(), relationship)
+    return best
+
+
+def relationship_in(text: str) -> Optional[str]:
+    """The relationship a text names ("给我妈", "my mother-in-law"), the first not negated, or None."""
+    found = relationship_span(text)
+    return found[2] if found else None
 
 
 RELATIONSHIPS = frozenset(relationship for _, relationship in _RELATIONSHIP_WORDS)

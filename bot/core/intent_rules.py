@@ -24,6 +24,8 @@
   "點樣同我阿爸報名", "how can I sign my mum up", "can you help me put my dad on the plan") asks to enroll
   that parent. Anything more (what it costs, when cover starts, an age, an in-law, 了) makes it another
   question, left to the model.
+- A sign-up that asks what it costs ("给我爸报名要交多少钱", "how much is it to sign my dad up") asks the
+  cost, not to start: it gets the cost answer (joining is free, then at most the case cap per case).
 
 Pure text rules, no Rasa: bot.rasa.nlu.intent_rules applies them to the model's reading.
 """
@@ -164,6 +166,17 @@ def asks_to_enroll_a_parent(text: str) -> bool:
     simplified = re.sub(r"[\W_]+", "", to_simplified(text))
     return (bool(_ZH_ENROLL_PARENT.search(simplified)) and bool(_ZH_ENROLL_JOIN.search(simplified))
             and not _ZH_ENROLL_PARTS.sub("", simplified))
+
+
+_COST = re.compile(r"多少钱|多少錢|交多少|付多少|花多少|出多少|费用|費用|收费|收費|要钱|要錢|交钱|交錢|收钱|收錢|贵不贵|貴不貴|"
+                   r"几多钱|幾多錢|免费|免費|\bhow\s+much\b|\bcosts?\b|\bfees?\b|\bprice\b|\bfree\b|"
+                   r"\bexpensive\b", re.IGNORECASE)
+
+
+def asks_what_it_costs(text: str) -> bool:
+    """"给我爸报名要交多少钱", "how much is it to sign my dad up": a sign-up that asks what it costs."""
+    text = normalised(text)
+    return bool(_COST.search(text)) and bool(_JOINING.search(text) or _EN_JOINING & set(_EN_WORD.findall(text.lower())))
 
 
 def gives_several_answers(text: str) -> bool:

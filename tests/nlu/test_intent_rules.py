@@ -230,3 +230,23 @@ def test_a_question_with_more_than_a_request_to_enroll_a_parent_stays_as_read(te
 
 def test_a_request_to_enroll_a_parent_read_as_an_answer_stays_an_answer():
     assert read("给我爸报", "inform")[0] == "inform"
+
+
+def test_a_request_to_enroll_a_parent_the_rule_starts_carries_the_parent_when_the_model_marked_none():
+    message = Message(data={"text": "how can I sign my dad up", "intent": {"name": "faq", "confidence": 0.6},
+                            "entities": []})
+    IntentRules(60, 70).process([message])
+    assert message.get("intent")["name"] == "enroll"
+    assert [(e["entity"], e["value"], message.get("text")[e["start"]:e["end"]]) for e in message.get("entities")] \
+        == [("relationship", "father", "dad")]
+
+
+@pytest.mark.parametrize("text", ["给我妈报名要花多少钱", "幫老爸報名收唔收費", "how much is it to enroll my mother",
+                                  "is there a fee to sign my dad up"])
+def test_a_sign_up_that_asks_what_it_costs_gets_the_cost_answer_not_the_form(text):
+    assert read(text, "enroll") == ("faq", "faq/free_to_join")
+
+
+def test_a_sign_up_without_a_price_in_it_stays_a_sign_up():
+    assert read("我想给我妈报名，她今年65", "enroll")[0] == "enroll"
+    assert read("sign my mum up please", "enroll")[0] == "enroll"

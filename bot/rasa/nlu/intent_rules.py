@@ -13,7 +13,10 @@
   number read as any other ("my dad is hard of hearing, can I leave my number instead" is not leaving).
 - A request to enroll a mother or a father and nothing else ("可以帮我爸登记一下吗", "how can I sign my mum
   up") read as a plan question, as unsure, as out of scope or as nothing becomes `enroll`
-  (bot.core.intent_rules.asks_to_enroll_a_parent); read as an answer (给我爸报, at the "for whom" prompt) it stays.
+  (bot.core.intent_rules.asks_to_enroll_a_parent), with the parent marked as the relationship when the
+  model marked none; read as an answer (给我爸报, at the "for whom" prompt) it stays.
+- A sign-up read as `enroll` that asks what it costs ("给我爸报名要交多少钱") becomes the cost question
+  (faq/free_to_join): the family asked a price, not to start.
 - A message of sounds only ("啊", "hmm") is read as nothing (nlu_fallback), whatever the model made of it.
 - Several answers in one message (an ID number or phone and another answer, no correction, no question)
   read as a correction, a plan question or nothing become `inform`: the form takes them all.
@@ -33,15 +36,16 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE, INTENT,
+from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START,
+                                       ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE, EXTRACTOR, INTENT,
                                        INTENT_RANKING_KEY, TEXT)
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.core.answers import relationship_value, says_nothing
+from bot.core.answers import relationship_span, relationship_value, says_nothing
 from bot.core.intent_rules import (FALLBACK_INTENT, asks_if_a_field_is_required, asks_to_enroll_a_parent,
-                                   asks_to_join_at_age_outside, asks_why_a_field_is_needed, form_request_behind,
-                                   gives_several_answers, is_a_question, mentions_phone, offers_another_document,
-                                   offers_own_number, tells_phone_trouble)
+                                   asks_to_join_at_age_outside, asks_what_it_costs, asks_why_a_field_is_needed,
+                                   form_request_behind, gives_several_answers, is_a_question, mentions_phone,
+                                   offers_another_document, offers_own_number, tells_phone_trouble)
 from bot.core.plan import load_plan
 
 SELECTOR = "response_selector"
@@ -50,6 +54,7 @@ AGE_TOPIC = "faq/age"
 DATA_TOPIC = "faq/personal_data"
 DOCUMENT_TOPIC = "faq/which_document"
 PHONE_TOPIC = "faq/whose_phone"
+COST_TOPIC = "faq/free_to_join"
 # The plan questions a why-question about a field may have been taken for (one read as the document
 # question stays: "why the ID card and not her passport" is answered by which documents will do).
 _FIELD_TOPICS = {DATA_TOPIC, PHONE_TOPIC}
@@ -130,6 +135,10 @@ class IntentRules(GraphComponent):
                 _set_topic(message, PHONE_TOPIC)
             elif intent in _REQUEST_READINGS and asks_to_enroll_a_parent(text):
                 _set_intent(message, "enroll")
+                _mark_relationship(message, text)
+            elif intent == "enroll" and asks_what_it_costs(text):
+                _set_intent(message, RETRIEVAL_INTENT)
+                _set_topic(message, COST_TOPIC)
             elif intent == FALLBACK_INTENT:
                 ranking = [(str(reading.get("name")), float(reading.get("confidence") or 0.0))
                            for reading in message.get(INTENT_RANKING_KEY) or []]
@@ -138,6 +147,17 @@ class IntentRules(GraphComponent):
                     _set_intent(message, request)
             _name_relationships(message)
         return messages
+
+
+def _mark_relationship(message: Message, text: Text) -> None:
+    entities = list(message.get(ENTITIES) or [])
+    found = relationship_span(text)
+    if found is None or any(entity.get(ENTITY_ATTRIBUTE_TYPE) == "relationship" for entity in entities):
+        return
+    start, end, value = found
+    entities.append({ENTITY_ATTRIBUTE_TYPE: "relationship", ENTITY_ATTRIBUTE_VALUE: value,
+                     ENTITY_ATTRIBUTE_START: start, ENTITY_ATTRIBUTE_END: end, EXTRACTOR: "IntentRules"})
+    message.set(ENTITIES, entities, add_to_output=True)
 
 
 def _name_relationships(message: Message) -> None:

@@ -24,6 +24,10 @@
   "點樣同我阿爸報名", "how can I sign my mum up", "can you help me put my dad on the plan") asks to enroll
   that parent. Anything more (what it costs, when cover starts, an age, an in-law, 了) makes it another
   question, left to the model.
+- A message made only of plain yes words ("没错，是这样", "对对对", "係啊，冇錯", "spot on", "uh huh") or only of
+  plain no words ("一次都没有", "唔係", "nah") is that yes or no: at a consent or a screening question a yes
+  read as a no (没毛病: 没 is not "no" here) or a no read as a yes would record the opposite of what was meant.
+  A message with both ("是的，没有") or anything else is left to the model.
 - A sign-up that asks what it costs ("给我爸报名要交多少钱", "how much is it to sign my dad up") asks the
   cost, not to start: it gets the cost answer (joining is free, then at most the case cap per case).
 
@@ -177,6 +181,48 @@ def asks_what_it_costs(text: str) -> bool:
     """"给我爸报名要交多少钱", "how much is it to sign my dad up": a sign-up that asks what it costs."""
     text = normalised(text)
     return bool(_COST.search(text)) and bool(_JOINING.search(text) or _EN_JOINING & set(_EN_WORD.findall(text.lower())))
+
+
+# Whole yes and no words, read in simplified Mandarin (冇錯 → 没错 through the Cantonese table); a "no"
+# character inside a yes idiom (没错, 没毛病: nothing wrong) is matched as the idiom, longest first. 好, 行,
+# 可以 and "ok" are left out: after a plan answer they are thanks, not a yes.
+_ZH_YES = ("是", "是的", "对", "对的", "没错", "没有错", "没问题", "没毛病", "正确", "确实", "当然", "就是", "就是这样",
+           "是这样", "一点没错", "都对", "都没错", "嗯", "确认", "有", "有的", "有过", "得过")
+_ZH_NO = ("不", "不是", "不对", "没有", "没", "从来没有", "从没有过", "从来没得过", "没得过", "一次都没有", "都没有",
+          "从来没有过", "冇", "无")
+_ZH_NEUTRAL = ("啊", "呀", "的", "啦", "吧", "哦", "喔", "嘛", "哈", "呢", "了", "呐", "哇")
+_EN_YES = {"yes", "yeah", "yep", "yup", "ya", "yea", "sure", "of course", "correct", "right", "that's right",
+           "that is right", "exactly", "absolutely", "spot on", "uh huh", "uh-huh", "mhm", "mm hmm", "indeed",
+           "definitely", "certainly", "that's it", "that's correct", "yes it is", "affirmative", "true"}
+_EN_NO = {"no", "nope", "nah", "never", "not at all", "not once", "negative", "no way", "none", "not really",
+          "no never", "never ever", "false"}
+_YES_NO_PART = re.compile("|".join(sorted((*_ZH_YES, *_ZH_NO, *_ZH_NEUTRAL), key=len, reverse=True)))
+_CHUNKS = re.compile(r"[，,。.!！?？~～;；、\s]+")
+
+
+def plain_yes_or_no(text: str) -> Optional[str]:
+    """"affirm" for a message made only of yes words ("没错，是这样", "spot on"), "deny" for one made only of no
+    words ("一次都没有", "nah"), None for a mixed one ("是的，没有") or anything else."""
+    text = to_simplified(normalised(text)).lower()
+    if carries_number(text):
+        return None
+    polarities = set()
+    if re.search(r"[\u4e00-\u9fff]", text):
+        bare = _CHUNKS.sub("", text)
+        if not bare or _YES_NO_PART.sub("", bare):
+            return None
+        for part in _YES_NO_PART.findall(bare):
+            polarities |= {"affirm"} if part in _ZH_YES else {"deny"} if part in _ZH_NO else set()
+    else:
+        for chunk in re.split(r"\s*[,.!;]+\s*", text.strip(" .!")):
+            chunk = re.sub(r"\s+", " ", chunk).strip()
+            if chunk in _EN_YES:
+                polarities.add("affirm")
+            elif chunk in _EN_NO:
+                polarities.add("deny")
+            else:
+                return None
+    return polarities.pop() if len(polarities) == 1 else None
 
 
 def gives_several_answers(text: str) -> bool:

@@ -250,3 +250,17 @@ def test_a_sign_up_that_asks_what_it_costs_gets_the_cost_answer_not_the_form(tex
 def test_a_sign_up_without_a_price_in_it_stays_a_sign_up():
     assert read("我想给我妈报名，她今年65", "enroll")[0] == "enroll"
     assert read("sign my mum up please", "enroll")[0] == "enroll"
+
+
+@pytest.mark.parametrize("text, meant", [("没毛病", "affirm"), ("係啊，冇錯", "affirm"), ("是的，沒有錯", "affirm"),
+                                         ("right, exactly", "affirm"), ("从来没得过", "deny"), ("唔係", "deny"),
+                                         ("nah", "deny"), ("no, never", "deny")])
+def test_a_plain_yes_or_no_is_that_whatever_the_model_read(text, meant):
+    opposite = "deny" if meant == "affirm" else "affirm"
+    for reading in (opposite, "greet", "goodbye"):
+        assert read(text, reading)[0] == meant
+
+
+@pytest.mark.parametrize("text", ["是的，没有", "yes, no", "不用了，谢谢", "好的", "她有高血压", "no thanks"])
+def test_a_mixed_or_wordier_yes_or_no_is_left_to_the_model(text):
+    assert read(text, "goodbye")[0] == "goodbye"

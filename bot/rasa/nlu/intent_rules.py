@@ -17,6 +17,9 @@
   model marked none; read as an answer (给我爸报, at the "for whom" prompt) it stays.
 - A sign-up read as `enroll` that asks what it costs ("给我爸报名要交多少钱") becomes the cost question
   (faq/free_to_join): the family asked a price, not to start.
+- A message made only of plain yes words or only of plain no words ("没毛病", "係啊，冇錯", "spot on", "nah")
+  is `affirm` or `deny` whatever the model read (bot.core.intent_rules.plain_yes_or_no): the consents and
+  the screening take their value from that intent.
 - A message of sounds only ("啊", "hmm") is read as nothing (nlu_fallback), whatever the model made of it.
 - Several answers in one message (an ID number or phone and another answer, no correction, no question)
   read as a correction, a plan question or nothing become `inform`: the form takes them all.
@@ -45,7 +48,8 @@ from bot.core.answers import relationship_span, relationship_value, says_nothing
 from bot.core.intent_rules import (FALLBACK_INTENT, asks_if_a_field_is_required, asks_to_enroll_a_parent,
                                    asks_to_join_at_age_outside, asks_what_it_costs, asks_why_a_field_is_needed,
                                    form_request_behind, gives_several_answers, is_a_question, mentions_phone,
-                                   offers_another_document, offers_own_number, tells_phone_trouble)
+                                   offers_another_document, offers_own_number, plain_yes_or_no,
+                                   tells_phone_trouble)
 from bot.core.plan import load_plan
 
 SELECTOR = "response_selector"
@@ -112,8 +116,12 @@ class IntentRules(GraphComponent):
             plan_question = intent == RETRIEVAL_INTENT
             # a remark (not a question) the model read as an answer, a yes or no, nothing or a plan question
             remark = intent in _REMARK_READINGS or (plan_question and not is_a_question(text))
+            yes_or_no = plain_yes_or_no(text)
             if says_nothing(text):
                 _set_intent(message, FALLBACK_INTENT)
+            elif yes_or_no is not None:
+                if intent != yes_or_no:
+                    _set_intent(message, yes_or_no)
             elif intent in _JOINING_READINGS and not (intent == RETRIEVAL_INTENT and topic == AGE_TOPIC) \
                     and asks_to_join_at_age_outside(text, self.age_min, self.age_max):
                 _set_intent(message, RETRIEVAL_INTENT)

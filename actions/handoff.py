@@ -26,11 +26,16 @@ from bot.core import slots
 log = logging.getLogger(__name__)
 
 
+def now_utc() -> datetime:
+    """The time a handoff is decided at, for staff hours (tests replace it with their clock)."""
+    return datetime.now(timezone.utc)
+
+
 async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: HandoffReason,
                     extra: Optional[Dict[Text, Any]] = None) -> List[EventType]:
     """Open (or find) the ticket, tell the user, and pause: the events that do it."""
     language = language_of(tracker)
-    decided = handover(application_of(tracker), reason, language, datetime.now(timezone.utc), extra)
+    decided = handover(application_of(tracker), reason, language, now_utc(), extra)
     try:
         await configured_store().open_handoff_ticket(decided, conversation_id=tracker.sender_id,
                                                      channel=conversation_of(tracker, language).channel)

@@ -1,10 +1,13 @@
 """Handing over to a person: the ticket, the pause, the message, and the triggers that lead there."""
+from datetime import datetime, timezone
+
 import pytest
 from rasa.shared.core.domain import Domain
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.enrollment import ActionConcludeEnrollment
 from actions.fallback import ActionDefaultFallback
+from actions import handoff
 from actions.handoff import ActionHandoff
 from bot import store
 from tests.enrollment.helpers import MOTHER_ID, answers, tracker
@@ -21,6 +24,8 @@ def event_names(events):
 async def test_asking_for_a_person_opens_a_ticket_pauses_and_says_when(enrollment_store, monkeypatch,
                                                                         hours, response):
     monkeypatch.setenv("STAFF_HOURS", hours)
+    # 10:00 in China: inside 00:00-24:00, outside 00:00-00:01, whenever the test runs
+    monkeypatch.setattr(handoff, "now_utc", lambda: datetime(2026, 6, 1, 2, 0, tzinfo=timezone.utc))
     dispatcher = CollectingDispatcher()
     slots = {k: v for k, v in answers().items() if k in ("relationship", "member_name", "id_number")}
     events = await ActionHandoff().run(dispatcher, tracker(slots, text="转人工", intent="ask_human"), DOMAIN)

@@ -28,6 +28,10 @@
   plain no words ("一次都没有", "唔係", "nah") is that yes or no: at a consent or a screening question a yes
   read as a no (没毛病: 没 is not "no" here) or a no read as a yes would record the opposite of what was meant.
   A message with both ("是的，没有") or anything else is left to the model.
+- An answer to a health question said as a sentence (bot.core.intent_rules.health_answer: "她从来没做过化疗放疗",
+  "我爸肺上有个结节，还没确诊", "she did have radiotherapy in 2019") is the yes, no or not sure it says; one that
+  says yes in one part and no in another is not sure, so that a person decides rather than a "no" being
+  recorded for a parent whose family said something was there.
 - A sign-up that asks what it costs ("给我爸报名要交多少钱", "how much is it to sign my dad up") asks the
   cost, not to start: it gets the cost answer (joining is free, then at most the case cap per case).
 
@@ -40,6 +44,7 @@ from typing import Iterable, Optional, Tuple
 
 from bot.core.answers import (ENROLLING, ID_LIKE, PARENT_WORDS, PHONE_LIKE, carries_number, normalised, read_answers,
                               says_correction)
+from bot.core.cantonese import as_mandarin
 from bot.core.chinese_script import to_simplified
 
 _ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -295,3 +300,89 @@ def form_request_behind(text: str, ranking: Iterable[Tuple[str, float]]) -> Opti
     requests = [(confidence, name) for name, confidence in readings
                 if name in FORM_REQUESTS and confidence >= _AT_LEAST]
     return max(requests)[1] if requests else None
+
+
+# ----------------------------------------------------------------------- health answers as sentences
+
+# What a health question is about, and words that point back at the question ("这些", "anything like that").
+_HEALTH_ZH = re.compile(r"癌|瘤|结节|肿块|包块|化疗|放疗|靶向|免疫治疗|移植|活检|检查|体检|复查|报告|结果|确诊|诊断|病变|增生|"
+                        r"出血|便血|尿血|带血|咯血|瘦|体重|淋巴|手术|开刀|住院|病|身体|健康|这些|这种|这个|这样|这类|以上")
+_HEALTH_EN = re.compile(r"cancer|tumou?r|lump|nodule|growth|chemo|radiotherapy|radiation|transplant|biopsy|\btests?\b|"
+                        r"scan|check-?ups?|diagnos|bleed|blood|weight|lymph|surgery|operation|hospital|healthy|\bill\b|"
+                        r"sick|treatment|illness|disease|health|like that|any of (?:these|those|that)|anything", re.IGNORECASE)
+_NOT_SURE = re.compile(r"不知道|不清楚|不确定|不太确定|不记得|记不清|记不得|说不准|说不好|得问问|要问问|问一下她|问一下他|"
+                       r"not sure|unsure|don't know|do not know|no idea|have to ask|need to ask|not certain|"
+                       r"can't remember|don't remember|can't recall", re.IGNORECASE)
+# A result still awaited is a "yes" to the question about it (查出结节还没确诊; waiting for a biopsy) ...
+_PENDING = re.compile(r"还没确诊|还没确认|还没出结果|结果还没出|还没定|还在查|还在检查|在等|等着|等紧|等.?报告|等.?结果|待查|待确诊|"
+                      r"still (?:checking|being checked|waiting|testing)|waiting for|awaiting|not (?:yet )?confirmed|"
+                      r"(?:they|doctors?) are (?:still )?checking", re.IGNORECASE)
+# ... unless the waiting itself is denied.
+_NOT_PENDING = re.compile(r"(?:没|没有|不)在等|没等|没有等|(?:is|are|was)n't waiting|not waiting|no (?:tests?|results?) pending",
+                          re.IGNORECASE)
+# No: a negation, or the parent said to be well.
+_NO_ZH = re.compile(r"没|无|未|从不|不曾|正常|挺好|很好|健康|良性")
+_NO_EN = re.compile(r"\bno\b|\bnot\b|n't\b|\bnever\b|\bnone\b|\bnothing\b|\bnormal\b|\bhealthy\b|\bfine\b|\bclear\b",
+                    re.IGNORECASE)
+# Yes: having had or having something. A negated one ("没得过", "hasn't had") is not a yes: the negation and
+# the few characters or words after it are taken out before these are looked for.
+_YES_ZH = re.compile(r"有|得过|得了|查出|做过|做了|确诊|患|发现|长了|切过|切了|开过")
+_YES_EN = re.compile(r"\byes\b|\bdid\b|diagnosed|\bfound\b|\bgot\b|\bhad\b|\bhas\b(?!\s+(?:all\s+)?been)|"
+                     r"\bhave\b(?!\s+(?:all\s+)?been)|\bshe's had\b|\bhe's had\b", re.IGNORECASE)
+_NEGATED_ZH = re.compile(r"(?:没|無|无|未|从不|不曾|不)[^，,。；;]{0,3}")
+_NEGATED_EN = re.compile(r"(?:\b(?:has|have|had|is|was|does|did)\s+)?(?:\bno\b|\bnot\b|\b[\w]+n't\b|\bnever\b|\bnone\b|\bnothing\b)(?:\s+[\w'-]+){0,3}", re.IGNORECASE)
+_CLAUSES = re.compile(r"[，,。.!！;；、]+|\s+but\s+|\s+and\s+|但是|不过|可是|只是|而且|也", re.IGNORECASE)
+# A message that gives a name ("我妈叫王秀英，她身体挺好的") is an answer to the name question.
+_NAMING = re.compile(r"叫|名字|姓名|\b(?:called|named|name)\b", re.IGNORECASE)
+_ASKS_A_PERSON = re.compile(r"人工|客服|真人|\b(?:person|human|agent|someone|staff)\b", re.IGNORECASE)
+# A-not-A asks (会不会, 退不退, 有没有), and a family that did not understand the question is asking about it.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+_NOT_UNDERSTOOD = re.compile(r"看不懂|没看懂|没看明白|不明白|不懂|听不懂|什么意思|啥意思|"
+                             r"don't understand|do not understand|what does .* mean|what do you mean", re.IGNORECASE)
+_ANY_NEGATED = re.compile(r"([没沒冇不未][^，,。？?]{0,3})什[么麼]")  # 没在等什么结果: "not any", not a question
+
+
+def _clause_polarity(clause: str, chinese: bool) -> Optional[str]:
+    """"yes", "no", "mixed" or None (says neither) for one clause of a health answer."""
+    if _NOT_PENDING.search(clause):
+        return "no"
+    if _PENDING.search(clause):
+        return "yes"
+    no = (_NO_ZH if chinese else _NO_EN).search(clause)
+    unnegated = (_NEGATED_ZH if chinese else _NEGATED_EN).sub(" ", clause)
+    yes = (_YES_ZH if chinese else _YES_EN).search(unnegated)
+    if yes and no:
+        return "mixed"
+    return "yes" if yes else "no" if no else None
+
+
+def health_answer(text: str) -> Optional[str]:
+    """"affirm", "deny" or "not_sure" for an answer to a health question said as a sentence, or None.
+
+    "她从来没做过化疗放疗", "體檢都正常，沒有結節", "no weight loss, no bleeding" say no; "她前年查出过乳腺癌", "我爸肺上
+    有个结节，还没确诊" (a result still awaited), "she did have radiotherapy in 2019" say yes; "得问问我妈" is
+    not sure. A message about health that says yes in one part and no in another ("没化疗，但做过手术", "she
+    had cancer but it's not back") is not sure as well: a person decides, rather than a "no" recorded for a
+    parent who said something was there. A question, a correction, a message with an ID number or a phone,
+    or one that says nothing about health is None (left to the model and the other rules)."""
+    text = normalised(text)
+    if not text or says_correction(text) or not _answers_nothing(text) or _ASKS_A_PERSON.search(text) \
+            or _NAMING.search(text):
+        return None
+    chinese = bool(re.search(r"[\u4e00-\u9fff]", text))
+    reading = as_mandarin(to_simplified(text)).lower() if chinese else text.lower().replace("’", "'")
+    if is_a_question(_ANY_NEGATED.sub(r"\1", reading)) or _A_NOT_A.search(reading) \
+            or _NOT_UNDERSTOOD.search(reading):
+        return None
+    if not (_HEALTH_ZH if chinese else _HEALTH_EN).search(reading):
+        return None
+    if _NOT_SURE.search(reading):
+        return "not_sure"
+    polarities = {_clause_polarity(clause, chinese) for clause in _CLAUSES.split(reading)} - {None}
+    if not polarities:
+        return None
+    if polarities == {"no"}:
+        return "deny"
+    if polarities == {"yes"}:
+        return "affirm"
+    return "not_sure"

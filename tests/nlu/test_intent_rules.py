@@ -264,3 +264,33 @@ def test_a_plain_yes_or_no_is_that_whatever_the_model_read(text, meant):
 @pytest.mark.parametrize("text", ["是的，没有", "yes, no", "不用了，谢谢", "好的", "她有高血压", "no thanks"])
 def test_a_mixed_or_wordier_yes_or_no_is_left_to_the_model(text):
     assert read(text, "goodbye")[0] == "goodbye"
+
+
+# A health answer said as a sentence (set Q's kind; these are not set Q's messages).
+@pytest.mark.parametrize("text, meant", [
+    ("我妈前年做过乳腺癌手术", "affirm"), ("她肺上长了个结节，医生还在查", "affirm"), ("佢做過化療", "affirm"),
+    ("he was diagnosed with lymphoma in 2015", "affirm"), ("she's waiting for her biopsy results", "affirm"),
+    ("我爸从来没得过什么大病", "deny"), ("體檢報告一切正常", "deny"), ("她没做过放化疗，也没做过移植", "deny"),
+    ("she has never had a tumour", "deny"), ("he hasn't lost any weight, no bleeding either", "deny"),
+    ("这个得问我妈，我不清楚", "not_sure"), ("I don't know about her tests, I'd need to check", "not_sure"),
+])
+def test_a_health_answer_said_as_a_sentence_is_the_yes_no_or_not_sure_it_says(text, meant):
+    for reading in {"affirm", "deny", "faq", "correct", "inform"} - {meant}:
+        assert read(text, reading)[0] == meant
+
+
+@pytest.mark.parametrize("text", [
+    "没化疗，但是做过手术", "以前有个结节，查出来没事", "she had cancer but it's not back",
+    "no chemo, but she did have surgery"])
+def test_a_health_answer_with_a_yes_in_it_is_never_recorded_as_no(text):
+    """Yes in one part, no in another: a person decides (not sure), rather than a "no" being recorded."""
+    assert read(text, "deny")[0] == "not_sure"
+
+
+@pytest.mark.parametrize("text, reading", [
+    ("我妈得过乳腺癌，还能参加吗", "faq"), ("有糖尿病会不会不让参加", "faq"), ("这个问题我没看明白", "ask_meaning"),
+    ("she had cancer, can she still join?", "faq"), ("我妈身体不好，下次再说", "pause_enrollment"),
+    ("她没有癌症，我想找人工客服", "ask_human"), ("刚才答错了，应该是没有", "correct"), ("王秀英", "inform"),
+    ("我爸身体不好", "faq")])
+def test_a_question_a_request_or_a_vague_remark_about_health_is_left_to_the_model(text, reading):
+    assert read(text, reading)[0] == reading

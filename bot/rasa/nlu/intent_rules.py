@@ -20,6 +20,10 @@
 - A message made only of plain yes words or only of plain no words ("没毛病", "係啊，冇錯", "spot on", "nah")
   is `affirm` or `deny` whatever the model read (bot.core.intent_rules.plain_yes_or_no): the consents and
   the screening take their value from that intent.
+- An answer to a health question said as a sentence ("她前年查出过乳腺癌", "no weight loss, no bleeding") is
+  `affirm`, `deny` or `not_sure` as it says (bot.core.intent_rules.health_answer), unless the model read a
+  request of the conversation (to pause, cancel, change language, ...): the model had read "她前年查出过乳腺癌"
+  as no, which at the first screening question would have enrolled a parent with a cancer history.
 - A message of sounds only ("啊", "hmm") is read as nothing (nlu_fallback), whatever the model made of it.
 - Several answers in one message (an ID number or phone and another answer, no correction, no question)
   read as a correction, a plan question or nothing become `inform`: the form takes them all.
@@ -48,7 +52,7 @@ from bot.core.answers import relationship_span, relationship_value, says_nothing
 from bot.core.intent_rules import (FALLBACK_INTENT, asks_if_a_field_is_required, asks_to_enroll_a_parent,
                                    asks_to_join_at_age_outside, asks_what_it_costs, asks_why_a_field_is_needed,
                                    form_request_behind, gives_several_answers, is_a_question, mentions_phone,
-                                   offers_another_document, offers_own_number, plain_yes_or_no,
+                                   health_answer, offers_another_document, offers_own_number, plain_yes_or_no,
                                    tells_phone_trouble)
 from bot.core.plan import load_plan
 
@@ -74,6 +78,10 @@ _REMARK_READINGS = {"inform", "correct", "deny", "affirm", "not_sure", "out_of_s
 # What the model may have read a request to enroll a parent as (怎么给我妈报名 → faq, "can you help me put my dad
 # on the plan" → out_of_scope).
 _REQUEST_READINGS = {RETRIEVAL_INTENT, "not_sure", "out_of_scope", FALLBACK_INTENT}
+# What the model may have read a health answer said as a sentence as (她前年查出过乳腺癌 → deny, "he isn't
+# waiting for any test results" → faq, 没在等什么检查结果 → ask_human): anything but a request of the conversation.
+_HEALTH_READINGS = {"affirm", "deny", "not_sure", "inform", "correct", RETRIEVAL_INTENT, FALLBACK_INTENT,
+                    "out_of_scope", "ask_meaning", "greet", "goodbye", "ask_human"}
 _ANSWERS_READINGS = {"correct", RETRIEVAL_INTENT, "deny", "affirm", "not_sure", "out_of_scope", FALLBACK_INTENT}
 
 
@@ -117,11 +125,15 @@ class IntentRules(GraphComponent):
             # a remark (not a question) the model read as an answer, a yes or no, nothing or a plan question
             remark = intent in _REMARK_READINGS or (plan_question and not is_a_question(text))
             yes_or_no = plain_yes_or_no(text)
+            health = health_answer(text) if yes_or_no is None and intent in _HEALTH_READINGS else None
             if says_nothing(text):
                 _set_intent(message, FALLBACK_INTENT)
             elif yes_or_no is not None:
                 if intent != yes_or_no:
                     _set_intent(message, yes_or_no)
+            elif health is not None:
+                if intent != health:
+                    _set_intent(message, health)
             elif intent in _JOINING_READINGS and not (intent == RETRIEVAL_INTENT and topic == AGE_TOPIC) \
                     and asks_to_join_at_age_outside(text, self.age_min, self.age_max):
                 _set_intent(message, RETRIEVAL_INTENT)

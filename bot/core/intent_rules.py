@@ -31,7 +31,9 @@
 - An answer to a health question said as a sentence (bot.core.intent_rules.health_answer: "她从来没做过化疗放疗",
   "我爸肺上有个结节，还没确诊", "she did have radiotherapy in 2019") is the yes, no or not sure it says; one that
   says yes in one part and no in another is not sure, so that a person decides rather than a "no" being
-  recorded for a parent whose family said something was there.
+  recorded for a parent whose family said something was there. A finding, a sign or a treatment named
+  with no negation says yes by itself ("她的肿瘤标志物偏高", "he's been losing weight"); a message that asks to
+  join is not an answer to a health question.
 - A sign-up that asks what it costs ("给我爸报名要交多少钱", "how much is it to sign my dad up") asks the
   cost, not to start: it gets the cost answer (joining is free, then at most the case cap per case).
 
@@ -306,11 +308,23 @@ def form_request_behind(text: str, ranking: Iterable[Tuple[str, float]]) -> Opti
 
 # What a health question is about, and words that point back at the question ("这些", "anything like that").
 _HEALTH_ZH = re.compile(r"癌|瘤|结节|肿块|包块|化疗|放疗|靶向|免疫治疗|移植|活检|检查|体检|复查|报告|结果|确诊|诊断|病变|增生|"
-                        r"出血|便血|尿血|带血|咯血|瘦|体重|淋巴|手术|开刀|住院|病|身体|健康|这些|这种|这个|这样|这类|以上")
+                        r"出血|便血|尿血|带血|咯血|咳血|瘦|体重|淋巴|手术|开刀|住院|病|身体|健康|这些|这种|这个|这样|这类|以上|"
+                        r"硬块|阴影|偏高|异常|阳性|标志物")
 _HEALTH_EN = re.compile(r"cancer|tumou?r|lump|nodule|growth|chemo|radiotherapy|radiation|transplant|biopsy|\btests?\b|"
                         r"scan|check-?ups?|diagnos|bleed|blood|weight|lymph|surgery|operation|hospital|healthy|\bill\b|"
-                        r"sick|treatment|illness|disease|health|like that|any of (?:these|those|that)|anything", re.IGNORECASE)
+                        r"sick|treatment|illness|disease|health|like that|any of (?:these|those|that)|anything|"
+                        r"leuka?emia|lymphoma|melanoma|sarcoma|shadow|abnormal|elevated|treated", re.IGNORECASE)
+# A finding, a sign or a treatment itself: named in a clause without any negation or word of being well
+# ("她的肿瘤标志物偏高", "我爸最近瘦了十多斤", "the doctor wants her to get a scan for a lump"), it says yes even
+# without a verb of having (有, 做过, "had"). Words of the checks only (体检, 检查, "tests", 身体) do not.
+_FINDING_ZH = re.compile(r"癌|瘤|结节|肿块|包块|硬块|阴影|化疗|放疗|靶向|移植|活检|出血|便血|尿血|带血|咯血|咳血|瘦了|消瘦|"
+                         r"偏高|异常|阳性|病变|增生")
+_FINDING_EN = re.compile(r"cancer|tumou?r|lump|nodule|growth|chemo|radiotherapy|radiation|transplant|biopsy|bleed|"
+                         r"blood|(?:losing|lost|losing some|lost some) weight|weight loss|leuka?emia|lymphoma|melanoma|"
+                         r"sarcoma|shadow|abnormal|elevated|\btreated\b", re.IGNORECASE)
 _NOT_SURE = re.compile(r"不知道|不清楚|不确定|不太确定|不记得|记不清|记不得|说不准|说不好|得问问|要问问|问一下她|问一下他|"
+                       r"问.{1,4}才知道|问过.{1,4}才|问了才|"
+                       r"check with (?:him|her|them|my)|ask (?:him|her|them|my)|keeps? [\w\s]{0,20}to (?:him|her)self|"
                        r"not sure|unsure|don't know|do not know|no idea|have to ask|need to ask|not certain|"
                        r"can't remember|don't remember|can't recall", re.IGNORECASE)
 # A result still awaited is a "yes" to the question about it (查出结节还没确诊; waiting for a biopsy) ...
@@ -353,7 +367,8 @@ def _clause_polarity(clause: str, chinese: bool) -> Optional[str]:
     yes = (_YES_ZH if chinese else _YES_EN).search(unnegated)
     if yes and no:
         return "mixed"
-    return "yes" if yes else "no" if no else None
+    named = not no and unnegated == clause and (_FINDING_ZH if chinese else _FINDING_EN).search(clause)
+    return "yes" if yes or named else "no" if no else None
 
 
 def health_answer(text: str) -> Optional[str]:
@@ -363,11 +378,13 @@ def health_answer(text: str) -> Optional[str]:
     有个结节，还没确诊" (a result still awaited), "she did have radiotherapy in 2019" say yes; "得问问我妈" is
     not sure. A message about health that says yes in one part and no in another ("没化疗，但做过手术", "she
     had cancer but it's not back") is not sure as well: a person decides, rather than a "no" recorded for a
-    parent who said something was there. A question, a correction, a message with an ID number or a phone,
-    or one that says nothing about health is None (left to the model and the other rules)."""
+    parent who said something was there. A finding, a sign or a treatment named in a clause with no negation
+    and no word of being well ("肿瘤标志物偏高", "瘦了十多斤", "treated for leukaemia") says yes without a verb
+    of having. A question, a correction, a request to join, a message with an ID number or a phone, or one
+    that says nothing about health is None (left to the model and the other rules)."""
     text = normalised(text)
     if not text or says_correction(text) or not _answers_nothing(text) or _ASKS_A_PERSON.search(text) \
-            or _NAMING.search(text):
+            or _NAMING.search(text) or _JOINING.search(text):
         return None
     chinese = bool(re.search(r"[\u4e00-\u9fff]", text))
     reading = as_mandarin(to_simplified(text)).lower() if chinese else text.lower().replace("’", "'")

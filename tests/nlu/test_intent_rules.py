@@ -294,3 +294,30 @@ def test_a_health_answer_with_a_yes_in_it_is_never_recorded_as_no(text):
     ("我爸身体不好", "faq")])
 def test_a_question_a_request_or_a_vague_remark_about_health_is_left_to_the_model(text, reading):
     assert read(text, reading)[0] == reading
+
+
+# A finding, a sign or a treatment named without a verb of having (set R's kind; not set R's or S's messages).
+@pytest.mark.parametrize("text", ["她的甲胎蛋白偏高", "我爸这半年消瘦得厉害", "咳嗽老是带血", "佢個腫瘤指標偏高",
+                                  "he was treated for melanoma", "she's been losing weight lately",
+                                  "the doctor wants a biopsy on the lump"])
+def test_a_finding_or_a_sign_named_without_a_negation_says_yes(text):
+    for reading in ("deny", "faq", "ask_meaning", "inform"):
+        assert read(text, reading)[0] == "affirm"
+
+
+@pytest.mark.parametrize("text", ["癌症跟她不沾边", "she doesn't have any lumps"])
+def test_a_finding_named_with_a_negation_is_never_a_yes(text):
+    assert read(text, "deny")[0] == "deny"
+
+
+@pytest.mark.parametrize("text", ["这个得问过我妈才知道", "I'd have to ask her about her tests",
+                                  "he keeps his health stuff to himself"])
+def test_an_answer_that_has_to_ask_the_parent_first_is_not_sure(text):
+    for reading in ("affirm", "deny", "faq", "enroll"):
+        assert read(text, reading)[0] == "not_sure"
+
+
+@pytest.mark.parametrize("text, reading", [("我妈身体很好，想给她报名", "inform"), ("我妈身体很好，想给她报名", "enroll"),
+                                           ("我妈身体很好", "enroll"), ("she's healthy, I want to sign her up", "faq")])
+def test_a_remark_about_health_in_a_request_to_join_is_not_a_screening_answer(text, reading):
+    assert read(text, reading)[0] == reading

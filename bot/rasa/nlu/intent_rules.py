@@ -23,7 +23,9 @@
 - An answer to a health question said as a sentence ("她前年查出过乳腺癌", "no weight loss, no bleeding") is
   `affirm`, `deny` or `not_sure` as it says (bot.core.intent_rules.health_answer), unless the model read a
   request of the conversation (to pause, cancel, change language, ...): the model had read "她前年查出过乳腺癌"
-  as no, which at the first screening question would have enrolled a parent with a cancer history.
+  as no, which at the first screening question would have enrolled a parent with a cancer history. Read as
+  a request to enroll, it is taken only when it is not sure ("这个要问我爸才知道"): a remark about a parent's
+  health at the start of a conversation is not a screening answer.
 - A message of sounds only ("啊", "hmm") is read as nothing (nlu_fallback), whatever the model made of it.
 - Several answers in one message (an ID number or phone and another answer, no correction, no question)
   read as a correction, a plan question or nothing become `inform`: the form takes them all.
@@ -125,7 +127,10 @@ class IntentRules(GraphComponent):
             # a remark (not a question) the model read as an answer, a yes or no, nothing or a plan question
             remark = intent in _REMARK_READINGS or (plan_question and not is_a_question(text))
             yes_or_no = plain_yes_or_no(text)
-            health = health_answer(text) if yes_or_no is None and intent in _HEALTH_READINGS else None
+            health = health_answer(text) if yes_or_no is None and intent in _HEALTH_READINGS | {"enroll"} \
+                else None
+            if intent == "enroll" and health != "not_sure":
+                health = None
             if says_nothing(text):
                 _set_intent(message, FALLBACK_INTENT)
             elif yes_or_no is not None:

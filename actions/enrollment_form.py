@@ -14,7 +14,9 @@ or the handoff answers, and the form asks again). A name typed where the relatio
 "_named" form). A correction typed where a yes/no answer is expected
 ("手机号不是这个，是139…") changes that earlier answer (actions.corrections). At the ID or phone prompt, a
 message with no number in it is not checked as a number: it gets what the question needs (which ID, whose
-phone, how to stop for now) and the question again.
+phone, how to stop for now) and the question again. A health answer said as a sentence about another health
+question than the one on screen (a raised tumour marker typed at the treatment question) goes where
+bot.core.screening_topics places it, and the question on screen is asked again.
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ from actions.conversation import language_of
 from actions.corrections import correct
 from actions.enrollment_answers import application_of, check_answer
 from actions.replies import say, send
-from bot.core import answers, enrollment, slots
+from bot.core import answers, enrollment, screening_topics, slots
 from bot.store.sealed_slots import unseal
 
 # Answers about who the member is: several can come in one message.
@@ -101,6 +103,13 @@ class ValidateEnrollmentForm(FormValidationAction):
                 say(dispatcher, _NUMBER_HELP[asked], language)
                 return [SlotSet(asked, None)]
 
+        if typed and asked in candidates and asked in app.screening_keys:
+            placed = self._place_health_answer(app, asked, candidates[asked], text)
+            if placed is not None:
+                response, number, events = placed
+                say(dispatcher, response, language, number=number)
+                return events
+
         updates: Dict[Text, Any] = {}
         for key in [k for k in IDENTITY_ANSWERS if k in candidates] + \
                    [k for k in candidates if k not in IDENTITY_ANSWERS]:
@@ -114,6 +123,23 @@ class ValidateEnrollmentForm(FormValidationAction):
             updates.update(checked.slots)
             tracker.slots.update(checked.slots)  # later checks see earlier answers
         return [SlotSet(key, value) for key, value in updates.items()]
+
+    @staticmethod
+    def _place_health_answer(app: enrollment.Application, asked: Text, answer: Any,
+                             text: Text) -> tuple[Text, int | None, List[EventType]] | None:
+        """The reply, the question number it names and the events for a health answer that belongs to
+        another question than `asked` (bot.core.screening_topics), else None."""
+        ids = [q.id for q in app.plan.screening.questions]
+        placed = screening_topics.placement(ids[app.screening_keys.index(asked)], answer, text, ids)
+        if placed.where == "here":
+            return None
+        events: List[EventType] = [SlotSet(asked, None)]  # the question on screen is asked again
+        if placed.where == "earlier" and placed.question_id:
+            events.insert(0, SlotSet(enrollment.screening_answer_key(placed.question_id), "yes"))
+            return "utter_screening_answer_changed", placed.number, events
+        if placed.where == "later":
+            return "utter_screening_asked_later", placed.number, events
+        return "utter_screening_asks_another_thing", None, events
 
     @staticmethod
     def _answers_question(asked: Text, text: Text) -> bool:

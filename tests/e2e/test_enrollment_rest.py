@@ -186,3 +186,24 @@ def test_plan_questions_in_the_middle_of_the_form_are_answered_and_the_question_
             assert slots["requested_slot"] == at and not slots.get("handoff_reason"), (question, slots)
         if then:
             running_assistant.texts(sender, then)
+
+
+@pytest.mark.parametrize("start, later, earlier, said_later, reason", [
+    (ZH_CONVERSATION[:7], "她的肿瘤标志物有点偏高，医生让复查", "她前年查出过乳腺癌", "第4个问题", "恶性肿瘤"),
+    (EN_CONVERSATION[:7], "her tumour markers came back a bit high", "she was treated for lymphoma in 2015",
+     "Question 4", "malignant tumour"),
+])
+def test_a_health_answer_about_another_question_goes_to_that_question(
+        running_assistant, start, later, earlier, said_later, reason):
+    """At the treatment question (H2) a raised marker is H4's: H2 is asked again, not answered yes (which
+    would decline for a treatment never had). A diagnosis said at H3 changes H1 and declines for H1's reason."""
+    sender = f"health-{uuid.uuid4().hex[:8]}"
+    converse(running_assistant, sender, [*start, ZH_CONVERSATION[7] if start[0].startswith("我") else "no"])
+    assert running_assistant.tracker(sender)["slots"]["requested_slot"] == "screening_h2"
+    replies = running_assistant.texts(sender, later)
+    assert said_later in replies[0], replies
+    slots = running_assistant.tracker(sender)["slots"]
+    assert slots["requested_slot"] == "screening_h2" and slots["screening_h2"] is None
+    running_assistant.texts(sender, "没有" if start[0].startswith("我") else "no")
+    replies = running_assistant.texts(sender, earlier)
+    assert ("第1个" in replies[0] or "question 1" in replies[0]) and reason in " ".join(replies[1:]), replies

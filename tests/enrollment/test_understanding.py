@@ -216,3 +216,32 @@ def test_a_slip_of_the_keyboard_is_not_a_name_but_a_short_surname_is(typed, kind
 def test_written_cantonese_at_the_name_prompt_is_read_as_a_person_would(typed, kind, name):
     # 我唔知 once became the parent's name, and 佢叫 stayed in front of one.
     assert answers.read_name_answer(typed) == answers.Reading(kind, name)
+
+
+async def test_a_health_answer_about_a_later_question_is_not_recorded_for_the_one_on_screen():
+    """A raised tumour marker typed at the treatment question (H2): H2 is asked again, H4 will ask it."""
+    slots = {**before("screening_h2"), "requested_slot": "screening_h2"}
+    text = "她的肿瘤标志物有点偏高，医生让复查"
+    events, responses = await validate(slots, text=text, extracted={"screening_h2": "yes"})
+    values = slot_values(events)
+    assert values["screening_h2"] is None and "screening_h4" not in values
+    assert responses == ["utter_screening_asked_later"]
+    changed = tracker({**slots, **values})
+    assert application_of(changed).ending is None  # not declined for a treatment never had
+
+
+async def test_a_health_answer_about_an_earlier_question_changes_it_and_is_screened_again():
+    slots = {**before("screening_h3"), "requested_slot": "screening_h3"}
+    text = "她前年查出过乳腺癌"
+    events, responses = await validate(slots, text=text, extracted={"screening_h3": "yes"})
+    values = slot_values(events)
+    assert values["screening_h1"] == "yes" and values["screening_h3"] is None
+    assert responses == ["utter_screening_answer_changed"]
+    assert application_of(tracker({**slots, **values})).ending is Ending.DECLINED
+
+
+async def test_a_no_about_something_else_is_asked_again_not_recorded():
+    slots = {**before("screening_h1"), "requested_slot": "screening_h1"}
+    events, responses = await validate(slots, text="她没做过化疗", extracted={"screening_h1": "no"})
+    assert slot_values(events)["screening_h1"] is None
+    assert responses == ["utter_screening_asks_another_thing"]

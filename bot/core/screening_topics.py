@@ -67,13 +67,14 @@ class Placement:
     """That question's number as the family sees it (第N个, Question N)."""
 
 
-def reading_of(text: str) -> str:
+def _reading(text: str) -> str:
+    """The text as the patterns above read it: simplified Mandarin (traditional and Cantonese mapped), lower case."""
     return as_mandarin(to_simplified(text or "")).lower()
 
 
 def questions_named(text: str, question_ids: Sequence[str]) -> tuple[str, ...]:
     """The questions, in the plan's order, whose subject the text names."""
-    reading = reading_of(text)
+    reading = _reading(text)
     return tuple(q for q in question_ids if q in _TOPICS and _TOPICS[q].search(reading))
 
 
@@ -84,7 +85,7 @@ def placement(asked: str, answer: str, text: str, question_ids: Sequence[str]) -
     if answer not in ("yes", "no") or not named or asked in named or asked not in question_ids:
         return Placement("here")
     if answer == "no":
-        return Placement("here" if _WELL.search(reading_of(text)) else "elsewhere")
+        return Placement("here" if _WELL.search(_reading(text)) else "elsewhere")
     position = list(question_ids).index
     earlier = [q for q in named if position(q) < position(asked)]
     target = earlier[0] if earlier else named[0]
